@@ -1,0 +1,102 @@
+// The whole highly-available control plane: endpoint, nodes, load balancer, etcd membership.
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "./config/schema";
+import { ControlPlaneNode } from "./ControlPlaneNode";
+import { EtcdCluster } from "./EtcdCluster";
+import { LoadBalancer } from "./LoadBalancer";
+import { endpointMode } from "./planning/endpoint";
+import { placeReplicas } from "./planning/placement";
+import { ClusterContext, Platform } from "./platform/types";
+import { renderCloudInit } from "./render/cloudInit";
+import { endpointHost } from "./render/kubeadm";
+import { Vip } from "./Vip";
+
+export interface HaControlPlaneArgs {
+    config: StackConfig;
+    platform: Platform;
+    /** SSH private key for the nodes; must be a Pulumi secret. */
+    sshPrivateKey: pulumi.Output<string>;
+}
+
+export class HaControlPlane extends pulumi.ComponentResource {
+    /** `https://<endpoint>:<port>` */
+    readonly apiServerUrl: pulumi.Output<string>;
+    readonly endpointAddress: pulumi.Output<string>;
+    readonly endpointMode: "node" | "loadBalancer";
+    /** Where the endpoint address lives; says when a second `pulumi up` is needed. */
+    readonly endpointHandoff: pulumi.Output<string>;
+    readonly replicas: pulumi.Output<{ name: string; zone: string; internalIp: string; externalIp: string | undefined }[]>;
+    readonly nodes: ControlPlaneNode[];
+    readonly vip: Vip;
+    readonly loadBalancer?: LoadBalancer;
+    readonly etcd: EtcdCluster;
+
+    constructor(name: string, args: HaControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("haplane:index:HaControlPlane", name, {}, opts);
+        const { config, platform } = args;
+        const replicas = placeReplicas(platform.name, config.controlPlane.replicas, config.controlPlane.zones);
+        const ctx: ClusterContext = { config, prefix: config.clusterName, replicas };
+
+        this.vip = new Vip("endpoint", { ctx, platform }, { parent: this });
+        platform.network(ctx, this.vip.endpoint, this);
+        const userData = renderCloudInit({
+            kubernetesVersion: config.kubernetesVersion,
+            sshUser: config.ssh.user,
+            sshPublicKey: config.ssh.publicKey,
+        });
+
+        this.nodes = replicas.map(
+            (replica) =>
+                new ControlPlaneNode(
+                    replica.name,
+                    {
+                        ctx,
+                        platform,
+                        replica,
+                        endpoint: this.vip.endpoint,
+                        holdsEndpoint: this.vip.plan.apply((p) => p.attachTo === replica.name),
+                        userData,
+                    },
+                    { parent: this },
+                ),
+        );
+
+        this.endpointMode = endpointMode(replicas.length);
+        if (this.endpointMode === "loadBalancer") {
+            this.loadBalancer = new LoadBalancer("api", { ctx, platform, endpoint: this.vip.endpoint, nodes: this.nodes }, { parent: this });
+        }
+
+        this.etcd = new EtcdCluster(
+            "etcd",
+            {
+                config,
+                nodes: this.nodes,
+                endpointAddress: this.vip.address,
+                sshPrivateKey: pulumi.secret(args.sshPrivateKey),
+                endpointReady: this.loadBalancer ? this.loadBalancer.resources : this.nodes[0].machine.resources,
+            },
+            { parent: this },
+        );
+
+        this.endpointAddress = this.vip.address;
+        this.apiServerUrl = this.vip.address.apply((a) => `https://${endpointHost(config, a)}:${config.endpoint.port}`);
+        this.endpointHandoff = this.vip.plan.apply((p) => p.status);
+        this.replicas = pulumi.all(
+            this.nodes.map((n) =>
+                pulumi.all([n.internalIp, n.externalIp]).apply(([internalIp, externalIp]) => ({
+                    name: n.replica.name,
+                    zone: n.replica.zone,
+                    internalIp,
+                    externalIp,
+                })),
+            ),
+        );
+        this.registerOutputs({
+            apiServerUrl: this.apiServerUrl,
+            endpointAddress: this.endpointAddress,
+            endpointMode: this.endpointMode,
+            endpointHandoff: this.endpointHandoff,
+            replicas: this.replicas,
+        });
+    }
+}

@@ -1,0 +1,34 @@
+// The load balancer in front of two or more API servers; it holds the endpoint address.
+import * as pulumi from "@pulumi/pulumi";
+import { ControlPlaneNode } from "./ControlPlaneNode";
+import { ClusterContext, EndpointAddress, Platform } from "./platform/types";
+
+export interface LoadBalancerArgs {
+    ctx: ClusterContext;
+    platform: Platform;
+    endpoint: EndpointAddress;
+    nodes: ControlPlaneNode[];
+}
+
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly frontend: pulumi.Output<string>;
+    readonly resources: pulumi.Resource[];
+
+    constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("haplane:index:LoadBalancer", name, {}, opts);
+        const result = args.platform.loadBalancer(
+            args.ctx,
+            {
+                endpoint: args.endpoint,
+                members: args.nodes.map((n) => ({ replica: n.replica, machine: n.machine })),
+                // The node that held the address must have released it (an in-place update
+                // of a resource that stays declared) before the frontend claims it.
+                claimAfter: args.nodes.flatMap((n) => n.machine.resources),
+            },
+            this,
+        );
+        this.frontend = result.frontend;
+        this.resources = result.resources;
+        this.registerOutputs({ frontend: this.frontend, backends: args.nodes.map((n) => n.replica.name) });
+    }
+}

@@ -1,0 +1,49 @@
+// Turns raw stack config values into a validated StackConfig, or one clear error. Pure.
+import { z } from "zod";
+import { StackConfig, stackConfigSchema } from "./schema";
+
+export const CONFIG_NAMESPACE = "haplane";
+
+/** A configuration error whose message names the offending key and what is allowed. */
+export class ConfigError extends Error {
+    constructor(readonly key: string, readonly detail: string) {
+        super(`${key}: ${detail}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** `["controlPlane", "replicas", 1, "zone"]` -> `haplane:controlPlane.replicas[1].zone` */
+export function configKey(path: readonly PropertyKey[]): string {
+    if (path.length === 0) return `${CONFIG_NAMESPACE}:<root>`;
+    let key = `${CONFIG_NAMESPACE}:${String(path[0])}`;
+    for (const part of path.slice(1)) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    return key;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+    if (issue.code === "unrecognized_keys") {
+        return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against the README's config reference`;
+    }
+    if (issue.code === "invalid_value") {
+        return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    }
+    if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
+        return `is required (${issue.expected})`;
+    }
+    if (issue.code === "invalid_union") {
+        return "must be a replica count (1, 3, 5 or 7) or a list of {name, zone} replicas";
+    }
+    return issue.message;
+}
+
+/**
+ * Validates raw config (keys without the `haplane:` prefix). Throws ConfigError carrying
+ * the first problem found, so that the user sees one actionable message.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+    const result = stackConfigSchema.safeParse(raw);
+    if (result.success) return result.data;
+    const issue = result.error.issues[0];
+    const path = issue.code === "unrecognized_keys" && issue.path.length === 0 ? [issue.keys[0]] : issue.path;
+    throw new ConfigError(configKey(path), describeIssue(issue));
+}

@@ -1,0 +1,153 @@
+// The stack configuration schema. Pure: no Pulumi imports, so the same rules run in the
+// program, in the offline plan and in unit tests. Every key lives in the `haplane:`
+// namespace; error messages name the full key (e.g. `haplane:controlPlane.replicas`).
+import { z } from "zod";
+import { checkMembershipRules } from "./rules";
+
+/** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
+const label = (max: number) =>
+    z
+        .string()
+        .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a lower-case DNS label (a-z, 0-9, '-'; starts with a letter)")
+        .max(max, `must be at most ${max} characters`);
+
+const ipv4 = z
+    .string()
+    .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, "must be an IPv4 address");
+const cidr = z
+    .string()
+    .regex(
+        /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/,
+        "must be an IPv4 CIDR such as 203.0.113.0/24",
+    );
+
+export const PLATFORMS = ["gce", "aws", "onprem"] as const;
+/** Platforms this version can provision; the others are designed for but not built yet. */
+export const AVAILABLE_PLATFORMS = ["gce"] as const;
+
+const namedReplica = z.strictObject({
+    name: label(30),
+    zone: z.string().min(1, "must name a zone"),
+});
+
+const controlPlane = z.strictObject({
+    /** Either a count (placed round-robin over `zones`) or an explicit list of named replicas. */
+    replicas: z.union([z.number().int().min(1, "must be at least 1").max(7, "must be at most 7"), z.array(namedReplica).min(1, "must list at least one replica")]),
+    zones: z.array(z.string().min(1)).optional(),
+    machineType: z.string().min(1).default("e2-standard-4"),
+    diskSizeGb: z.number().int().min(20, "must be at least 20").default(50),
+    /** Pod network CIDR handed to kubeadm (the CNI is installed separately). */
+    podSubnet: cidr.default("10.244.0.0/16"),
+    serviceSubnet: cidr.default("10.96.0.0/12"),
+});
+
+const etcd = z.strictObject({
+    topology: z.enum(["stacked", "external"]).default("stacked"),
+    // kube-up's ENABLE_ETCD_QUORUM_READ mapped to --etcd-quorum-read, removed in Kubernetes 1.12:
+    // the etcd3 storage backend always reads linearizably (quorum), so only `true` can be honoured.
+    quorumRead: z
+        .boolean()
+        .refine((v) => v, "must be true: Kubernetes >= 1.12 always reads etcd with quorum (linearizable reads); the --etcd-quorum-read flag no longer exists")
+        .default(true),
+});
+
+const endpoint = z.strictObject({
+    port: z.number().int().min(1).max(65535).default(6443),
+    /** true: a private address in the VPC (alias IP, then an internal passthrough LB). */
+    internal: z.boolean().default(false),
+    dns: z
+        .strictObject({
+            /** Name of the Cloud DNS managed zone that holds `name`. */
+            managedZone: z.string().min(1),
+            /** Fully qualified record name, with or without the trailing dot. */
+            name: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\.?$/, "must be a fully qualified DNS name such as api.prod.example.com"),
+            ttl: z.number().int().min(5, "must be at least 5 seconds").max(300, "must be at most 300 seconds: clients must follow an address change quickly").default(30),
+        })
+        .optional(),
+});
+
+const apiServerIdentity = z
+    .strictObject({
+        enabled: z.boolean().default(true),
+        renewIntervalSeconds: z.number().int().min(1).default(10),
+        leaseDurationSeconds: z.number().int().min(10).default(3600),
+    })
+    .refine((v) => v.renewIntervalSeconds < v.leaseDurationSeconds, {
+        message: "renewIntervalSeconds must be shorter than leaseDurationSeconds",
+        path: ["renewIntervalSeconds"],
+    });
+
+const ssh = z.strictObject({
+    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a POSIX user name").default("haplane"),
+    /** OpenSSH public key installed for `user` on every node. */
+    publicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/, "must be an OpenSSH public key line"),
+    /** Nodes are reached on their internal address; a bastion makes that reachable from outside. */
+    bastion: z
+        .strictObject({
+            host: z.string().min(1),
+            user: z.string().min(1).optional(),
+            port: z.number().int().min(1).max(65535).default(22),
+        })
+        .optional(),
+    /** Bounded SSH retries so that an unreachable host fails fast instead of hanging. */
+    dialErrorLimit: z.number().int().min(1).max(20).default(4),
+    perDialTimeoutSeconds: z.number().int().min(1).max(60).default(10),
+});
+
+const gce = z.strictObject({
+    project: z.string().min(1),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, "must be a GCE region such as europe-west1"),
+    network: z.string().min(1).default("default"),
+    subnetwork: z.string().min(1).optional(),
+    image: z.string().min(1).default("ubuntu-os-cloud/ubuntu-2404-lts-amd64"),
+});
+
+const stackObject = z.strictObject({
+        platform: z.enum(PLATFORMS).refine((p) => (AVAILABLE_PLATFORMS as readonly string[]).includes(p), {
+            message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only; aws and onprem are planned`,
+        }),
+        clusterName: label(20),
+        kubernetesVersion: z
+            .string()
+            .regex(/^1\.(\d+)\.\d+$/, "must be a Kubernetes release such as 1.32.4")
+            .refine((v) => Number(v.split(".")[1]) >= 31, "must be 1.31 or newer (kubeadm v1beta4 configuration)"),
+        controlPlane: controlPlane,
+        etcd: etcd.default({ topology: "stacked", quorumRead: true }),
+        endpoint: endpoint.default({ port: 6443, internal: false }),
+        apiServerIdentity: apiServerIdentity.default({ enabled: true, renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }),
+        /** Who may reach the API endpoint. */
+        apiCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to reach the API"),
+        /** Who may SSH to the nodes. */
+        adminCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to SSH to the nodes"),
+        ssh: ssh,
+        gce: gce.optional(),
+});
+
+/** Every key of the `haplane:` namespace that the program reads. */
+export const CONFIG_KEYS = Object.keys(stackObject.shape);
+
+export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
+        if (cfg.platform === "gce" && !cfg.gce) {
+            ctx.addIssue({ code: "custom", path: ["gce"], message: "is required when platform is gce (project and region)" });
+            return;
+        }
+        if (cfg.etcd.topology === "external" && cfg.platform !== "onprem") {
+            ctx.addIssue({
+                code: "custom",
+                path: ["etcd", "topology"],
+                message: `'external' is offered on platform onprem only; on ${cfg.platform} etcd is stacked on the control-plane nodes`,
+            });
+        }
+        const region = cfg.platform === "gce" ? cfg.gce?.region : undefined;
+        for (const problem of checkMembershipRules(cfg.controlPlane, cfg.platform, region)) {
+            ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+        }
+});
+
+/** The raw shape a user writes (defaults not yet applied). */
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+/** The validated configuration with defaults applied. */
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type ControlPlaneConfig = StackConfig["controlPlane"];
+
+export { ipv4, cidr };

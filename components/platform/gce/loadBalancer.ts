@@ -1,0 +1,82 @@
+// Regional passthrough network load balancer (backend service, not a target pool: target
+// pools only take legacy HTTP health checks). HTTPS /readyz health check on the API port,
+// one unmanaged instance group per zone, and a forwarding rule holding the endpoint address.
+import * as pulumi from "@pulumi/pulumi";
+import * as gcp from "@pulumi/gcp";
+import { zoneTag } from "../../planning/placement";
+import { ClusterContext, LoadBalancerArgs, LoadBalancerResult } from "../types";
+import { gceName, gceSettings } from "./naming";
+
+export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult {
+    const { project, region, network, subnetwork } = gceSettings(ctx);
+    const port = ctx.config.endpoint.port;
+    const scheme = ctx.config.endpoint.internal ? "INTERNAL" : "EXTERNAL";
+
+    const healthCheck = new gcp.compute.RegionHealthCheck(
+        "api-readyz",
+        {
+            project,
+            region,
+            name: gceName(ctx, "api-readyz"),
+            httpsHealthCheck: { port, requestPath: "/readyz" },
+            checkIntervalSec: 5,
+            timeoutSec: 4,
+            healthyThreshold: 2,
+            unhealthyThreshold: 2,
+        },
+        { parent },
+    );
+
+    const zones = [...new Set(args.members.map((m) => m.replica.zone))];
+    const groups = zones.map((zone) => {
+        const tag = zoneTag("gce", zone);
+        return new gcp.compute.InstanceGroup(
+            `api-${tag}`,
+            {
+                project,
+                zone,
+                network: `projects/${project}/global/networks/${network}`,
+                name: gceName(ctx, "api", tag),
+                instances: args.members.filter((m) => m.replica.zone === zone).map((m) => m.machine.ref),
+                namedPorts: [{ name: "apiserver", port }],
+            },
+            { parent },
+        );
+    });
+
+    const backendService = new gcp.compute.RegionBackendService(
+        "api",
+        {
+            project,
+            region,
+            name: gceName(ctx, "api"),
+            protocol: "TCP",
+            loadBalancingScheme: scheme,
+            network: scheme === "INTERNAL" ? network : undefined,
+            healthChecks: healthCheck.id,
+            connectionDrainingTimeoutSec: 30,
+            backends: groups.map((g) => ({ group: g.id, balancingMode: "CONNECTION" })),
+        },
+        { parent },
+    );
+
+    const forwardingRule = new gcp.compute.ForwardingRule(
+        "api",
+        {
+            project,
+            region,
+            name: gceName(ctx, "api"),
+            ipAddress: args.endpoint.ref,
+            ipProtocol: "TCP",
+            ports: [String(port)],
+            loadBalancingScheme: scheme,
+            backendService: backendService.id,
+            network: scheme === "INTERNAL" ? network : undefined,
+            subnetwork: scheme === "INTERNAL" ? subnetwork : undefined,
+        },
+        // Claim the address only after the node that held it has released it.
+        { parent, dependsOn: args.claimAfter },
+    );
+
+    return { frontend: forwardingRule.selfLink, resources: [forwardingRule, backendService, ...groups, healthCheck] };
+}

@@ -1,0 +1,78 @@
+// The one small interface every platform (GCE now; AWS and on-prem next) implements.
+// Components own the domain logic (membership, endpoint decisions, kubeadm); a platform
+// only knows how to make its own machines, addresses, firewalls and load balancers.
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config/schema";
+import { EndpointHolder } from "../planning/endpoint";
+import { Replica } from "../planning/placement";
+
+/** What a platform needs from the cluster to build its pieces. */
+export interface ClusterContext {
+    config: StackConfig;
+    /** Prefix for cloud resource names: `<clusterName>`. */
+    prefix: string;
+    /** Every replica, in join order. */
+    replicas: Replica[];
+}
+
+/** The reserved endpoint address (GCE static address, AWS EIP, on-prem VIP). */
+export interface EndpointAddress {
+    /** The address clients use. */
+    address: pulumi.Output<string>;
+    /** Platform handle passed back to the machine and load balancer (e.g. the GCE address self-link). */
+    ref: pulumi.Output<string>;
+    /** The resources that hold it (for dependsOn). */
+    resources: pulumi.Resource[];
+}
+
+export interface MachineArgs {
+    replica: Replica;
+    /**
+     * When this resolves to true the endpoint address is attached to this machine; when it
+     * resolves to false the machine is declared without it (an in-place update either way).
+     */
+    holdsEndpoint: pulumi.Input<boolean>;
+    endpoint: EndpointAddress;
+    /** Files and packages the machine installs at first boot (rendered cloud-init). */
+    userData: pulumi.Input<string>;
+}
+
+export interface Machine {
+    /** Address inside the network: SSH target (through the bastion) and etcd peer address. */
+    internalIp: pulumi.Output<string>;
+    /** The machine's own public address (never the endpoint), when it has one. */
+    externalIp: pulumi.Output<string | undefined>;
+    /** Every address this machine's API server may be reached on (certificate SANs). */
+    addresses: pulumi.Output<string[]>;
+    /** Platform handle for load-balancer membership (e.g. GCE instance self-link). */
+    ref: pulumi.Output<string>;
+    /** The resources that must exist before bootstrap, and be deleted last. */
+    resources: pulumi.Resource[];
+}
+
+export interface LoadBalancerArgs {
+    endpoint: EndpointAddress;
+    members: { replica: Replica; machine: Machine }[];
+    /** The load balancer may claim the address only after these updates finished. */
+    claimAfter: pulumi.Resource[];
+}
+
+export interface LoadBalancerResult {
+    /** A stable identifier of the frontend holding the address. */
+    frontend: pulumi.Output<string>;
+    resources: pulumi.Resource[];
+}
+
+export interface Platform {
+    readonly name: string;
+    /** Firewall rules / security groups shared by all control-plane machines. */
+    network(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource[];
+    /** The endpoint address, reserved from day one and protected from deletion. */
+    endpointAddress(ctx: ClusterContext, parent: pulumi.Resource): EndpointAddress;
+    /** Observes who holds the endpoint address now (drives the load balancer -> node handoff). */
+    observeEndpointHolder(ctx: ClusterContext): pulumi.Output<EndpointHolder>;
+    machine(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine;
+    loadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
+    /** Optional DNS record pointing at the endpoint address. */
+    dnsRecord(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;
+}

@@ -1,0 +1,125 @@
+// kubeadm configuration (v1beta4), rendered through the YAML library. Pure.
+import * as YAML from "yaml";
+import { StackConfig } from "../config/schema";
+
+export interface KubeadmNode {
+    name: string;
+    /** Address the API server and etcd advertise to peers. */
+    internalIp: string;
+    /** Other addresses of this node that clients may use (its own public address). */
+    extraAddresses: string[];
+}
+
+export interface JoinTicket {
+    token: string;
+    caCertHash: string;
+    certificateKey: string;
+}
+
+const API_VERSION = "kubeadm.k8s.io/v1beta4";
+
+/** The host clients use: the DNS name when there is one, else the endpoint address. */
+export function endpointHost(config: StackConfig, endpointAddress: string): string {
+    return config.endpoint.dns ? config.endpoint.dns.name.replace(/\.$/, "") : endpointAddress;
+}
+
+/** Subject alternative names of a node's API server certificate. */
+export function apiServerSans(config: StackConfig, endpointAddress: string, node: KubeadmNode): string[] {
+    const names = [endpointAddress];
+    if (config.endpoint.dns) names.push(config.endpoint.dns.name.replace(/\.$/, ""));
+    names.push(node.internalIp, ...node.extraAddresses);
+    return [...new Set(names.filter((n) => n.length > 0))];
+}
+
+function args(values: Record<string, string>): { name: string; value: string }[] {
+    return Object.entries(values).map(([name, value]) => ({ name, value }));
+}
+
+/** Leader election through Leases, spelled out rather than left to defaults. */
+const leaderElection = {
+    "leader-elect": "true",
+    "leader-elect-resource-lock": "leases",
+    "leader-elect-lease-duration": "15s",
+    "leader-elect-renew-deadline": "10s",
+    "leader-elect-retry-period": "2s",
+};
+
+function apiServerArgs(config: StackConfig): Record<string, string> {
+    const identity = config.apiServerIdentity;
+    const flags: Record<string, string> = {};
+    if (identity.enabled) {
+        flags["feature-gates"] = "APIServerIdentity=true";
+        flags["identity-lease-duration-seconds"] = String(identity.leaseDurationSeconds);
+        flags["identity-lease-renew-interval-seconds"] = String(identity.renewIntervalSeconds);
+    } else {
+        flags["feature-gates"] = "APIServerIdentity=false";
+    }
+    return flags;
+}
+
+export function clusterConfiguration(config: StackConfig, endpointAddress: string, node: KubeadmNode) {
+    return {
+        apiVersion: API_VERSION,
+        kind: "ClusterConfiguration",
+        clusterName: config.clusterName,
+        kubernetesVersion: `v${config.kubernetesVersion}`,
+        controlPlaneEndpoint: `${endpointHost(config, endpointAddress)}:${config.endpoint.port}`,
+        networking: { podSubnet: config.controlPlane.podSubnet, serviceSubnet: config.controlPlane.serviceSubnet },
+        apiServer: { certSANs: apiServerSans(config, endpointAddress, node), extraArgs: args(apiServerArgs(config)) },
+        controllerManager: { extraArgs: args(leaderElection) },
+        scheduler: { extraArgs: args(leaderElection) },
+        etcd: { local: { dataDir: "/var/lib/etcd" } },
+    };
+}
+
+function nodeRegistration(node: KubeadmNode) {
+    return { name: node.name, kubeletExtraArgs: args({ "node-ip": node.internalIp }) };
+}
+
+function toYaml(docs: object[]): string {
+    return docs
+        .map((doc) => {
+            const d = new YAML.Document(doc);
+            d.directives!.docStart = true;
+            return d.toString();
+        })
+        .join("");
+}
+
+/** InitConfiguration + ClusterConfiguration for the founding replica. */
+export function renderInitConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode): string {
+    return toYaml([
+        {
+            apiVersion: API_VERSION,
+            kind: "InitConfiguration",
+            localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
+            nodeRegistration: nodeRegistration(node),
+        },
+        clusterConfiguration(config, endpointAddress, node),
+    ]);
+}
+
+/**
+ * JoinConfiguration for a replica joining as a control-plane member. It carries the
+ * ticket's token and certificate key, so callers must keep the result a Pulumi secret.
+ */
+export function renderJoinConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode, ticket: JoinTicket): string {
+    return toYaml([
+        {
+            apiVersion: API_VERSION,
+            kind: "JoinConfiguration",
+            discovery: {
+                bootstrapToken: {
+                    apiServerEndpoint: `${endpointHost(config, endpointAddress)}:${config.endpoint.port}`,
+                    token: ticket.token,
+                    caCertHashes: [ticket.caCertHash],
+                },
+            },
+            controlPlane: {
+                localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
+                certificateKey: ticket.certificateKey,
+            },
+            nodeRegistration: nodeRegistration(node),
+        },
+    ]);
+}

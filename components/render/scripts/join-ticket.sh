@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs on a live member (the sponsor) and prints, as JSON, what one new control-plane node
+# needs to join: a short-lived bootstrap token, the CA public key hash and a fresh
+# certificate key for the uploaded control-plane certificates (valid two hours).
+# The output is secret: the Pulumi resource marks stdout secret and disables logging.
+set -euo pipefail
+export KUBECONFIG=/etc/kubernetes/admin.conf
+token=$(kubeadm token create --ttl 30m --description "haplane join ticket")
+hash=$(openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl rsa -pubin -outform der 2>/dev/null |
+    openssl dgst -sha256 -hex | sed 's/^.* //')
+key=$(kubeadm certs certificate-key)
+kubeadm init phase upload-certs --upload-certs --certificate-key "$key" >/dev/null
+jq -cn --arg token "$token" --arg hash "sha256:$hash" --arg key "$key" \
+    '{token: $token, caCertHash: $hash, certificateKey: $key}'

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Makes this node a control-plane member. usage: member.sh init|join|update
+#   init:   found the cluster (kubeadm init) - the first replica only;
+#   join:   join as a new etcd member and API server (kubeadm join --control-plane);
+#   update: inputs changed on an existing member - never re-join, only keep the API
+#           server certificate naming every address of this node.
+# stdin: JSON {"kubeadm": "<kubeadm config YAML>", "sans": ["<name>", ...]}; for join the
+# kubeadm config holds the ticket's token and certificate key, so it is removed after use.
+# Joins run one at a time: each waits for the previous replica's join in the Pulumi graph,
+# and kubeadm adds the etcd member as a learner and promotes it once it has caught up.
+set -euo pipefail
+umask 077
+mode=${1:?usage: member.sh init|join|update}
+dir=/etc/kubernetes/haplane
+pki=/etc/kubernetes/pki
+mkdir -p "$dir"
+params=$(cat)
+# First boot installs kubeadm (cloud-init on cloud machines): wait for it, bounded.
+if command -v cloud-init >/dev/null; then
+    timeout 900 cloud-init status --wait >/dev/null || true
+fi
+command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname)" >&2; exit 1; }
+mapfile -t sans < <(jq -r '.sans[]' <<<"$params")
+
+# kubeadm's output includes join secrets: keep it on the node, root-only, and show a
+# filtered tail on failure.
+run_kubeadm() {
+    local log=$1
+    shift
+    if ! kubeadm "$@" >"$log" 2>&1; then
+        tail -n 30 "$log" | grep -v -i -E 'token|certificate-key|discovery' >&2 || true
+        echo "haplane: 'kubeadm $1' failed on $(hostname); full log in $log" >&2
+        return 1
+    fi
+}
+
+# kubeadm join takes certSANs from the cluster-wide configuration, which cannot know
+# machines added later: re-issue the certificate when one of this node's names is missing.
+ensure_apiserver_sans() {
+    local present missing=0 name
+    present=$(openssl x509 -in "$pki/apiserver.crt" -noout -ext subjectAltName | tr ',' '\n' | sed -E 's/^ *(DNS|IP Address)://')
+    for name in "${sans[@]}"; do
+        grep -qxF "$name" <<<"$present" || missing=1
+    done
+    [[ $missing -eq 1 ]] || return 0
+    local extra
+    extra=$(IFS=,; echo "${sans[*]}")
+    mv "$pki/apiserver.crt" "$pki/apiserver.crt.old"
+    mv "$pki/apiserver.key" "$pki/apiserver.key.old"
+    run_kubeadm "$dir/certs.log" init phase certs apiserver --apiserver-cert-extra-sans "$extra" \
+        --apiserver-advertise-address "$(jq -r '.advertiseAddress' <<<"$params")" \
+        --control-plane-endpoint "$(jq -r '.controlPlaneEndpoint' <<<"$params")"
+    # The kubelet restarts a static pod whose manifest changed; moving it out and back does.
+    mv /etc/kubernetes/manifests/kube-apiserver.yaml "$dir/kube-apiserver.yaml.restart"
+    sleep 20
+    mv "$dir/kube-apiserver.yaml.restart" /etc/kubernetes/manifests/kube-apiserver.yaml
+    echo "haplane: re-issued the API server certificate of $(hostname) with ${sans[*]}"
+}
+
+case "$mode" in
+init)
+    jq -r '.kubeadm' <<<"$params" >"$dir/kubeadm.yaml"
+    if [[ -f /etc/kubernetes/admin.conf ]]; then
+        echo "haplane: $(hostname) already runs a control plane"
+    else
+        run_kubeadm "$dir/init.log" init --config "$dir/kubeadm.yaml" --upload-certs
+        echo "haplane: $(hostname) founded the control plane"
+    fi
+    ;;
+join)
+    if [[ -f /etc/kubernetes/admin.conf ]]; then
+        echo "haplane: $(hostname) is already a member"
+    else
+        jq -r '.kubeadm' <<<"$params" >"$dir/join.yaml"
+        trap 'rm -f "$dir/join.yaml"' EXIT
+        run_kubeadm "$dir/join.log" join --config "$dir/join.yaml"
+        echo "haplane: $(hostname) joined the control plane"
+    fi
+    ensure_apiserver_sans
+    ;;
+update)
+    if [[ ! -f /etc/kubernetes/admin.conf ]]; then
+        echo "haplane: $(hostname) is not a control-plane member; replace the replica to rejoin it" >&2
+        exit 1
+    fi
+    ensure_apiserver_sans
+    ;;
+*)
+    echo "usage: member.sh init|join|update" >&2
+    exit 2
+    ;;
+esac

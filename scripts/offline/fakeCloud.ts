@@ -1,0 +1,65 @@
+// Deterministic stand-ins for what a cloud would compute (ids, addresses, self-links) and
+// for the read-only calls the program makes, so offline plans are stable run to run.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { EndpointHolder } from "../../components/planning/endpoint";
+
+/** A stable address derived from a name: 10.128.x.y inside, 198.18.x.y (benchmark range) outside. */
+export function fakeAddress(name: string, internal: boolean): string {
+    const h = createHash("sha256").update(name).digest();
+    const x = h[0];
+    const y = 1 + (h[1] % 254);
+    return internal ? `10.128.${x}.${y}` : `198.18.${x}.${y}`;
+}
+
+function selfLink(type: string, name: string, inputs: Record<string, unknown>): string {
+    const project = String(inputs.project ?? "project");
+    const where = inputs.zone ? `zones/${inputs.zone}` : inputs.region ? `regions/${inputs.region}` : "global";
+    const kind = type.split(":")[2] ?? type;
+    return `https://www.googleapis.com/compute/v1/projects/${project}/${where}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s/${inputs.name ?? name}`;
+}
+
+export interface FakeCloudOptions {
+    /** Who holds the endpoint address before this run (default: it does not exist yet). */
+    endpointHolder?: EndpointHolder;
+}
+
+export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks {
+    const holder = options.endpointHolder ?? "absent";
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+            const inputs = args.inputs as Record<string, unknown>;
+            const state: Record<string, unknown> = { ...inputs };
+            switch (args.type) {
+                case "gcp:compute/address:Address":
+                    state.address = fakeAddress(String(inputs.name ?? args.name), inputs.addressType === "INTERNAL");
+                    break;
+                case "command:remote:Command":
+                    if (args.name.endsWith("-ticket")) {
+                        state.stdout = JSON.stringify({ token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" });
+                    } else {
+                        state.stdout = "";
+                    }
+                    break;
+            }
+            if (args.type.startsWith("gcp:compute/")) state.selfLink = selfLink(args.type, args.name, inputs);
+            return { id: `${args.name}-id`, state };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            const inputs = args.inputs as Record<string, unknown>;
+            switch (args.token) {
+                case "gcp:compute/getAddresses:getAddresses": {
+                    if (holder === "absent") return { addresses: [] };
+                    const name = /name = "(.*)"/.exec(String(inputs.filter))?.[1] ?? "";
+                    return { addresses: [{ name, status: holder === "free" ? "RESERVED" : "IN_USE" }] };
+                }
+                case "gcp:compute/getAddress:getAddress": {
+                    const users = holder === "loadBalancer" ? ".../forwardingRules/api" : holder === "node" ? ".../instances/cp" : "";
+                    return { name: inputs.name, users, status: users ? "IN_USE" : "RESERVED" };
+                }
+                default:
+                    throw new Error(`offline plan: no stand-in for the call ${args.token}`);
+            }
+        },
+    };
+}

@@ -1,0 +1,33 @@
+// Reads a `Pulumi.<stack>.yaml` file into the config map the runtime expects.
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+export interface StackFileConfig {
+    project: string;
+    stack: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+/** Secure values cannot be decrypted offline; the plan shows them as "[secret]" anyway. */
+const OFFLINE_SECRET = "offline-plan-placeholder";
+
+export function readStackFile(file: string, projectFile = path.join(path.dirname(file), "Pulumi.yaml")): StackFileConfig {
+    const match = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file));
+    if (!match) throw new Error(`${file}: a stack config file is named Pulumi.<stack>.yaml`);
+    const project = fs.existsSync(projectFile) ? String(YAML.parse(fs.readFileSync(projectFile, "utf8"))?.name ?? "haplane") : "haplane";
+    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${project}:${key}`;
+        if (value && typeof value === "object" && "secure" in (value as object)) {
+            config[fullKey] = OFFLINE_SECRET;
+            secretKeys.push(fullKey);
+        } else {
+            config[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { project, stack: match[1], config, secretKeys };
+}

@@ -1,0 +1,28 @@
+// Offline plan: evaluates the program for a stack config file with Pulumi's mock runtime,
+// without credentials or the CLI, and prints the declared resources as JSON.
+// usage: npm run --silent plan -- Pulumi.<stack>.yaml [--endpoint-holder absent|free|node|loadBalancer]
+import * as path from "path";
+import { haplaneProgram } from "../components/program";
+import { EndpointHolder } from "../components/planning/endpoint";
+import { evaluate } from "./offline/evaluate";
+import { readStackFile } from "./offline/stackFile";
+
+const HOLDERS: EndpointHolder[] = ["absent", "free", "node", "loadBalancer"];
+
+async function main(argv: string[]): Promise<void> {
+    const file = argv.find((a) => !a.startsWith("--"));
+    const holderFlag = argv.indexOf("--endpoint-holder");
+    const endpointHolder = holderFlag >= 0 ? (argv[holderFlag + 1] as EndpointHolder) : undefined;
+    if (!file) throw new Error("usage: npm run --silent plan -- Pulumi.<stack>.yaml [--endpoint-holder absent|free|node|loadBalancer]");
+    if (endpointHolder !== undefined && !HOLDERS.includes(endpointHolder)) {
+        throw new Error(`--endpoint-holder must be one of ${HOLDERS.join(", ")}`);
+    }
+    const stack = readStackFile(path.resolve(file), path.resolve(__dirname, "..", "Pulumi.yaml"));
+    const plan = await evaluate({ ...stack, endpointHolder }, haplaneProgram);
+    process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+    process.stderr.write(`${err.message.split("\n")[0]}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Build the offline Pulumi toolchain from the Go module proxy: the pulumi CLI, the Node.js
+# language host and the command provider (optionally kubernetes). These normally download
+# from the internet, which this project's machines cannot reach.
+#
+#   scripts/toolchain.sh [--without-command] [--with-kubernetes]
+#
+# A piece whose pinned module the proxy does not serve is reported at the end and makes the
+# run exit 1; --without-command skips the command provider for a run that must pass anyway.
+#
+# Builds are cached under $HAPLANE_TOOLCHAIN_DIR (default ~/.cache/haplane-toolchain), outside
+# the repo; bin/ holds the binaries. Stamp files keyed by version and commit make a second run
+# a no-op. Use it with: source scripts/engine-env.sh
+set -euo pipefail
+
+PULUMI_VERSION=v3.248.0
+
+# The Node host is its own untagged module in the pulumi repo, at the commit of tag
+# pkg/v3.248.0; the pseudo-version encodes that commit's time (2026-06-24T18:00:30Z).
+NODEJS_HOST_MODULE=github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+NODEJS_HOST_VERSION=v3.0.0-20260624180030-dc7edd58bc13
+# The proxy here does not serve that pseudo-version. sdk/v3 up to v3.68.0 still held the host
+# as a package of the sdk module, so that tagged release is the fallback.
+NODEJS_HOST_FALLBACK=v3.68.0
+
+# Command provider 1.2.1: tag v1.2.1 is on the repo root, but provider/ is a nested module
+# with no tag of its own, hence the pseudo-version of commit 7f3eb6f3b77c.
+COMMAND_VERSION=1.2.1
+COMMAND_MODULE=github.com/pulumi/pulumi-command/provider
+COMMAND_MODULE_VERSION=v0.0.0-20260303235922-7f3eb6f3b77c
+
+# Kubernetes provider 4.32.0: likewise untagged as a module, commit a03ff6ba58d2.
+KUBERNETES_VERSION=4.32.0
+KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
+KUBERNETES_MODULE_VERSION=v4.0.0-20260608201737-a03ff6ba58d2
+
+WITH_COMMAND=true
+WITH_KUBERNETES=false
+for arg in "$@"; do
+  case "$arg" in
+    --without-command) WITH_COMMAND=false ;;
+    --with-kubernetes) WITH_KUBERNETES=true ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "toolchain.sh: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+TOOLCHAIN_DIR="${HAPLANE_TOOLCHAIN_DIR:-$HOME/.cache/haplane-toolchain}"
+BIN="$TOOLCHAIN_DIR/bin"
+WORK="$TOOLCHAIN_DIR/work"
+STAMPS="$TOOLCHAIN_DIR/stamps"
+LOGS="$TOOLCHAIN_DIR/logs"
+mkdir -p "$BIN" "$WORK" "$STAMPS" "$LOGS"
+
+# Go as installed on these machines; never fetch a toolchain.
+if ! command -v go >/dev/null 2>&1; then export PATH="/usr/local/go/bin:$PATH"; fi
+command -v go >/dev/null 2>&1 || { echo "toolchain.sh: go not found (expected /usr/local/go/bin)" >&2; exit 1; }
+export GOTOOLCHAIN=local
+# Only the module proxy: no "direct" fallback to VCS hosts, which are unreachable anyway.
+export GOPROXY=https://proxy.golang.org
+export GOFLAGS="-mod=mod -buildvcs=false"
+# The checksum database has no record of pkg/v3 v3.248.0 (lookups answer 404), so that module
+# is taken from the proxy unverified; everything else is still checked.
+export GONOSUMDB=github.com/pulumi/pulumi/pkg/v3
+GO_VERSION="$(go env GOVERSION)"
+
+log() { printf '==> %s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() { printf 'toolchain.sh: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# A piece is up to date when its stamp holds the same key and its binaries exist.
+up_to_date() { # name key binaries...
+  local name="$1" key="$2"; shift 2
+  [[ -f "$STAMPS/$name" && "$(cat "$STAMPS/$name")" == "$key" ]] || return 1
+  local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done
+}
+
+# Download module@version and print its directory in the module cache; on failure print
+# nothing and tell why on stderr.
+module_dir() {
+  local json; json="$(go mod download -json "$1" 2>/dev/null || true)"
+  if [[ -z "$json" ]] || jq -e '.Error' >/dev/null <<<"$json"; then
+    warn "$(jq -r '.Error // empty' <<<"$json" 2>/dev/null | head -n 2 || true)"
+    return 0
+  fi
+  jq -r '.Dir' <<<"$json"
+}
+
+# Pieces whose pinned module the proxy does not serve; reported at the end.
+MISSING=()
+
+# Copy a module tree out of the read-only module cache so replace paths can point into it.
+copy_module() { # src dest
+  rm -rf "$2"; mkdir -p "$(dirname "$2")"
+  cp -r "$1" "$2"
+  chmod -R u+w "$2"
+}
+
+# Run a build step with its output in a log file; report its duration, fail loudly.
+timed() { # name command...
+  local name="$1"; shift
+  local logf="$LOGS/$name.log" start=$SECONDS
+  log "building $name (log: $logf)"
+  if ! "$@" >"$logf" 2>&1; then
+    tail -n 40 "$logf" >&2
+    die "build of $name failed after $((SECONDS - start))s; full log: $logf"
+  fi
+  log "built $name in $((SECONDS - start))s"
+}
+
+# --- pulumi CLI --------------------------------------------------------------------------
+# pkg's go.mod replaces sdk/v3 => ../sdk, so both trees sit side by side as in the repo.
+PULUMI_SRC="$WORK/pulumi-$PULUMI_VERSION"
+
+prepare_pulumi_tree() {
+  [[ -f "$PULUMI_SRC/.complete" ]] && return 0
+  local pkg sdk
+  pkg="$(module_dir "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION")"
+  sdk="$(module_dir "github.com/pulumi/pulumi/sdk/v3@$PULUMI_VERSION")"
+  [[ -n "$pkg" && -n "$sdk" ]] || die "cannot download pulumi pkg/sdk $PULUMI_VERSION from the Go module proxy"
+  copy_module "$pkg" "$PULUMI_SRC/pkg"
+  copy_module "$sdk" "$PULUMI_SRC/sdk"
+  touch "$PULUMI_SRC/.complete"
+}
+
+build_pulumi() {
+  local key="pulumi $PULUMI_VERSION $GO_VERSION"
+  if up_to_date pulumi "$key" pulumi; then log "pulumi $PULUMI_VERSION: up to date"; return; fi
+  prepare_pulumi_tree
+  timed "pulumi-$PULUMI_VERSION" bash -c '
+    cd "$1/pkg" && CGO_ENABLED=0 go build -o "$2/pulumi" -tags osusergo,grpcnotrace \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" ./cmd/pulumi
+  ' _ "$PULUMI_SRC" "$BIN" "$PULUMI_VERSION"
+  echo "$key" >"$STAMPS/pulumi"
+}
+
+# --- Node.js language host -----------------------------------------------------------------
+build_nodejs_host() {
+  local pinned_key="nodejs-host $NODEJS_HOST_VERSION $GO_VERSION"
+  local fallback_key="nodejs-host sdk/$NODEJS_HOST_FALLBACK $GO_VERSION"
+  if up_to_date nodejs-host "$pinned_key" pulumi-language-nodejs; then
+    log "pulumi-language-nodejs $NODEJS_HOST_VERSION: up to date"; return
+  fi
+
+  local host; host="$(module_dir "$NODEJS_HOST_MODULE@$NODEJS_HOST_VERSION")"
+  if [[ -n "$host" ]]; then
+    # Its go.mod replaces ../../../../pkg and ../../.., i.e. it lives inside the sdk tree
+    # (the sdk module zip leaves it out, being a nested module), so overlay it there.
+    prepare_pulumi_tree
+    copy_module "$host" "$PULUMI_SRC/sdk/nodejs/cmd/pulumi-language-nodejs"
+    timed "pulumi-language-nodejs-$NODEJS_HOST_VERSION" bash -c '
+      cd "$1/sdk/nodejs/cmd/pulumi-language-nodejs" && CGO_ENABLED=0 go build \
+        -o "$2/pulumi-language-nodejs" -tags osusergo,grpcnotrace \
+        -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" .
+    ' _ "$PULUMI_SRC" "$BIN" "$PULUMI_VERSION"
+    echo "$pinned_key" >"$STAMPS/nodejs-host"
+    return
+  fi
+
+  if up_to_date nodejs-host "$fallback_key" pulumi-language-nodejs; then
+    log "pulumi-language-nodejs (sdk $NODEJS_HOST_FALLBACK fallback): up to date"; return
+  fi
+  warn "the Go module proxy does not serve $NODEJS_HOST_MODULE@$NODEJS_HOST_VERSION;"
+  warn "building the Node.js language host of sdk/v3 $NODEJS_HOST_FALLBACK instead."
+  local sdk; sdk="$(module_dir "github.com/pulumi/pulumi/sdk/v3@$NODEJS_HOST_FALLBACK")"
+  [[ -n "$sdk" ]] || die "cannot download pulumi sdk/v3 $NODEJS_HOST_FALLBACK from the Go module proxy"
+  # That go.mod has a replace directive, which `go install pkg@version` refuses: build a copy.
+  local src="$WORK/pulumi-sdk-$NODEJS_HOST_FALLBACK"
+  copy_module "$sdk" "$src"
+  timed "pulumi-language-nodejs-sdk-$NODEJS_HOST_FALLBACK" bash -c '
+    cd "$1" && CGO_ENABLED=0 go build -o "$2/pulumi-language-nodejs" \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$3" \
+      ./nodejs/cmd/pulumi-language-nodejs
+  ' _ "$src" "$BIN" "$NODEJS_HOST_FALLBACK"
+  echo "$fallback_key" >"$STAMPS/nodejs-host"
+}
+
+# --- command provider ----------------------------------------------------------------------
+build_command() {
+  local key="command $COMMAND_VERSION $COMMAND_MODULE_VERSION $GO_VERSION"
+  if up_to_date command "$key" pulumi-resource-command; then
+    log "pulumi-resource-command $COMMAND_VERSION: up to date"; return
+  fi
+  local dir; dir="$(module_dir "$COMMAND_MODULE@$COMMAND_MODULE_VERSION")"
+  if [[ -z "$dir" ]]; then
+    MISSING+=("command provider $COMMAND_VERSION: $COMMAND_MODULE@$COMMAND_MODULE_VERSION")
+    return
+  fi
+  local src="$WORK/pulumi-command-$COMMAND_VERSION"
+  copy_module "$dir" "$src"
+  # The engine asks the plugin for its version, which comes from this ldflag.
+  timed "pulumi-resource-command-$COMMAND_VERSION" bash -c '
+    cd "$1" && CGO_ENABLED=0 go build -o "$2/pulumi-resource-command" \
+      -ldflags "-X github.com/pulumi/pulumi-command/provider/pkg/version.Version=$3" \
+      ./cmd/pulumi-resource-command
+  ' _ "$src" "$BIN" "$COMMAND_VERSION"
+  echo "$key" >"$STAMPS/command"
+}
+
+# --- kubernetes provider (optional) ----------------------------------------------------------
+build_kubernetes() {
+  local key="kubernetes $KUBERNETES_VERSION $KUBERNETES_MODULE_VERSION $GO_VERSION"
+  if up_to_date kubernetes "$key" pulumi-resource-kubernetes; then
+    log "pulumi-resource-kubernetes $KUBERNETES_VERSION: up to date"; return
+  fi
+  local dir; dir="$(module_dir "$KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")"
+  if [[ -z "$dir" ]]; then
+    MISSING+=("kubernetes provider $KUBERNETES_VERSION: $KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")
+    return
+  fi
+  # Not written yet, as the module cannot be had: it needs sdk/ beside provider/ (replace
+  # sdk/v4 => ../sdk) and `VERSION=4.32.0 go generate` before the build.
+  die "kubernetes provider: the module is now served, but its build is not implemented yet"
+}
+
+total_start=$SECONDS
+log "toolchain dir: $TOOLCHAIN_DIR ($GO_VERSION)"
+build_pulumi
+build_nodejs_host
+if $WITH_COMMAND; then build_command; fi
+if $WITH_KUBERNETES; then build_kubernetes; fi
+log "toolchain done in $((SECONDS - total_start))s"
+
+"$BIN/pulumi" version
+echo "export PATH=$BIN:\$PATH"
+
+if ((${#MISSING[@]})); then
+  printf 'toolchain.sh: ERROR: not built, the Go module proxy does not serve the pinned module:\n' >&2
+  printf '  - %s\n' "${MISSING[@]}" >&2
+  exit 1
+fi

@@ -1,0 +1,66 @@
+// Stack configurations for tests, in the form the runtime receives them.
+import { haplaneProgram } from "../../components/program";
+import { EndpointHolder } from "../../components/planning/endpoint";
+import { evaluate, Plan, PlannedResource } from "../../scripts/offline/evaluate";
+
+export const ZONES = ["europe-west1-b", "europe-west1-c", "europe-west1-d"];
+export const PRIVATE_KEY_VALUE = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-material\n-----END OPENSSH PRIVATE KEY-----";
+
+export function baseConfig(): Record<string, unknown> {
+    return {
+        platform: "gce",
+        clusterName: "prod",
+        kubernetesVersion: "1.32.4",
+        gce: { project: "p", region: "europe-west1" },
+        controlPlane: { replicas: 3, zones: ZONES },
+        endpoint: { port: 6443, dns: { managedZone: "example", name: "api.prod.example.com", ttl: 30 } },
+        apiCidrs: ["203.0.113.0/24"],
+        adminCidrs: ["203.0.113.10/32"],
+        ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
+    };
+}
+
+/** Named replicas a, b, c, ... spread round-robin over ZONES. */
+export function namedReplicas(names: string[]) {
+    return names.map((name, i) => ({ name, zone: ZONES[i % ZONES.length] }));
+}
+
+export async function plan(
+    config: Record<string, unknown>,
+    options: { endpointHolder?: EndpointHolder; keySecret?: boolean } = {},
+): Promise<Plan> {
+    const map: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) map[`haplane:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    map["haplane:sshPrivateKey"] = PRIVATE_KEY_VALUE;
+    const secretKeys = options.keySecret === false ? [] : ["haplane:sshPrivateKey"];
+    return evaluate({ project: "haplane", stack: "test", config: map, secretKeys, endpointHolder: options.endpointHolder }, haplaneProgram);
+}
+
+export function withReplicas(replicas: unknown): Record<string, unknown> {
+    const config = baseConfig();
+    config.controlPlane = { replicas };
+    return config;
+}
+
+export function find(p: Plan, type: string, name: string): PlannedResource {
+    const r = p.resources.find((x) => x.type === type && x.name === name);
+    if (!r) throw new Error(`no ${type} named ${name} in the plan`);
+    return r;
+}
+
+export function ofType(p: Plan, type: string): PlannedResource[] {
+    return p.resources.filter((x) => x.type === type);
+}
+
+export const T = {
+    instance: "gcp:compute/instance:Instance",
+    address: "gcp:compute/address:Address",
+    forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
+    backendService: "gcp:compute/regionBackendService:RegionBackendService",
+    instanceGroup: "gcp:compute/instanceGroup:InstanceGroup",
+    healthCheck: "gcp:compute/regionHealthCheck:RegionHealthCheck",
+    firewall: "gcp:compute/firewall:Firewall",
+    command: "command:remote:Command",
+    node: "haplane:index:ControlPlaneNode",
+    loadBalancer: "haplane:index:LoadBalancer",
+};
