@@ -1,0 +1,100 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as YAML from "yaml";
+import { parseStackConfig } from "../../components/config/parse";
+import { renderCloudInit } from "../../components/render/cloudInit";
+import { NodeScript, scriptCommand, scriptPath, shellQuote } from "../../components/render/commands";
+import { apiServerSans, renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
+import { baseConfig } from "../support/stacks";
+import { requireTool } from "../support/tools";
+
+const config = parseStackConfig(baseConfig());
+const node = { name: "cp-b-1", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
+const docs = (yaml: string) => YAML.parseAllDocuments(yaml).map((d) => d.toJSON());
+
+describe("kubeadm configuration", () => {
+    const [init, cluster] = docs(renderInitConfig(config, "198.18.0.1", node));
+
+    it("uses the endpoint's DNS name as controlPlaneEndpoint and names everything in the SANs", () => {
+        assert.equal(init.kind, "InitConfiguration");
+        assert.equal(cluster.controlPlaneEndpoint, "api.prod.example.com:6443");
+        assert.deepEqual(cluster.apiServer.certSANs, ["198.18.0.1", "api.prod.example.com", "10.128.0.2", "198.18.0.7"]);
+        assert.deepEqual(apiServerSans(config, "198.18.0.1", node), cluster.apiServer.certSANs);
+    });
+
+    it("uses the address when there is no DNS name", () => {
+        const noDns = parseStackConfig({ ...baseConfig(), endpoint: { port: 443 } });
+        const [, c] = docs(renderInitConfig(noDns, "198.18.0.1", node));
+        assert.equal(c.controlPlaneEndpoint, "198.18.0.1:443");
+    });
+
+    it("sets the API server identity lease flags", () => {
+        const flags = Object.fromEntries(cluster.apiServer.extraArgs.map((a: { name: string; value: string }) => [a.name, a.value]));
+        assert.equal(flags["identity-lease-duration-seconds"], "3600");
+        assert.equal(flags["identity-lease-renew-interval-seconds"], "10");
+        assert.equal(flags["feature-gates"], "APIServerIdentity=true");
+    });
+
+    it("makes leader election explicit for controller-manager and scheduler", () => {
+        for (const component of [cluster.controllerManager, cluster.scheduler]) {
+            const flags = Object.fromEntries(component.extraArgs.map((a: { name: string; value: string }) => [a.name, a.value]));
+            assert.equal(flags["leader-elect"], "true");
+            assert.equal(flags["leader-elect-resource-lock"], "leases");
+        }
+    });
+
+    it("renders a control-plane JoinConfiguration with the ticket", () => {
+        const [join] = docs(renderJoinConfig(config, "198.18.0.1", node, { token: "abcdef.0123456789abcdef", caCertHash: "sha256:aa", certificateKey: "bb" }));
+        assert.equal(join.kind, "JoinConfiguration");
+        assert.equal(join.discovery.bootstrapToken.apiServerEndpoint, "api.prod.example.com:6443");
+        assert.deepEqual(join.discovery.bootstrapToken.caCertHashes, ["sha256:aa"]);
+        assert.equal(join.controlPlane.certificateKey, "bb");
+        assert.equal(join.controlPlane.localAPIEndpoint.advertiseAddress, "10.128.0.2");
+    });
+});
+
+describe("cloud-init", () => {
+    const text = renderCloudInit({ kubernetesVersion: "1.32.4", sshUser: "ops", sshPublicKey: "ssh-ed25519 AAAA test" });
+    it("is a #cloud-config document that pins kubeadm to the cluster version", () => {
+        assert.ok(text.startsWith("#cloud-config\n"));
+        const doc = YAML.parse(text);
+        assert.ok(doc.runcmd.some((c: string[]) => c.includes("kubeadm=1.32.4-*")));
+        assert.ok(doc.write_files.some((f: { content: string }) => f.content.includes("core:/stable:/v1.32/deb/")));
+        assert.deepEqual(doc.users[1].ssh_authorized_keys, ["ssh-ed25519 AAAA test"]);
+    });
+    it("passes cloud-init's own schema check when cloud-init is installed", function () {
+        requireTool(this, "cloud-init");
+        const fs = require("fs") as typeof import("fs");
+        const file = `${require("os").tmpdir()}/haplane-cloud-init.yaml`;
+        fs.writeFileSync(file, text);
+        const r = spawnSync("cloud-init", ["schema", "-c", file], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+    });
+});
+
+describe("node scripts", () => {
+    const scripts: NodeScript[] = ["member", "join-ticket", "member-check", "member-remove"];
+    for (const script of scripts) {
+        it(`${script}.sh passes shellcheck`, function () {
+            requireTool(this, "shellcheck");
+            const r = spawnSync("shellcheck", ["--severity=style", scriptPath(script)], { encoding: "utf8" });
+            assert.equal(r.status, 0, r.stdout + r.stderr);
+        });
+    }
+
+    it("quotes arguments so that bash receives them unchanged", () => {
+        const tricky = ["it's", '"$HOME"', "a b", "!x", "\\n", ""];
+        const r = spawnSync("bash", ["-c", `printf '%s\\n' ${tricky.map(shellQuote).join(" ")}`], { encoding: "utf8" });
+        assert.equal(r.stdout, tricky.map((t) => `${t}\n`).join(""));
+    });
+
+    it("runs the whole script text through sudo bash -c with its arguments", () => {
+        const cmd = scriptCommand("member-check", ["cp-b-1"]);
+        // Drop `sudo` and print what bash would run instead of running it.
+        const r = spawnSync("bash", ["-c", cmd.replace(/^'sudo' 'bash' '-c' /, "echo-args() { printf '%s|' \"$@\"; }; echo-args ")], {
+            encoding: "utf8",
+        });
+        assert.match(r.stdout, /^#!\/usr\/bin\/env bash\n# Run on the sponsor/);
+        assert.match(r.stdout, /\|member-check\|cp-b-1\|$/);
+    });
+});

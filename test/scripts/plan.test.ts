@@ -1,0 +1,51 @@
+// The offline plan as users run it in PR checks: `npm run --silent plan -- <stack file>`.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+const root = path.resolve(__dirname, "..", "..");
+const runPlan = (...args: string[]) => spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: root, encoding: "utf8" });
+
+describe("npm run plan", function () {
+    this.timeout(60000);
+
+    it("prints the example stack's plan as JSON, secrets redacted", () => {
+        const r = runPlan("Pulumi.dev.yaml");
+        assert.equal(r.status, 0, r.stderr);
+        const plan = JSON.parse(r.stdout);
+        assert.equal(plan.project, "haplane");
+        assert.equal(plan.stack, "dev");
+        for (const res of plan.resources) for (const key of ["urn", "type", "name", "parent", "inputs"]) assert.ok(key in res, key);
+        assert.ok(plan.resources.some((x: { type: string }) => x.type === "gcp:compute/forwardingRule:ForwardingRule"));
+        assert.equal(plan.outputs.endpointMode, "loadBalancer");
+        assert.ok(!r.stdout.includes("offline-plan-placeholder"), "secret placeholder must show as [secret]");
+        assert.ok(r.stdout.includes('"[secret]"'));
+    });
+
+    it("exits non-zero with one line naming the key and nothing on stdout for 2 replicas", () => {
+        const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+        stack.config["haplane:controlPlane"].replicas = stack.config["haplane:controlPlane"].replicas.slice(0, 2);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plan-"));
+        const file = path.join(dir, "Pulumi.two.yaml");
+        fs.writeFileSync(file, YAML.stringify(stack));
+        const r = runPlan(file);
+        assert.notEqual(r.status, 0);
+        assert.equal(r.stdout, "");
+        assert.match(r.stderr, /^haplane:controlPlane\.replicas: .*odd/);
+        assert.equal(r.stderr.trim().split("\n").length, 1);
+    });
+
+    it("shows the pending handoff when the load balancer still holds the address", () => {
+        const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+        stack.config["haplane:controlPlane"].replicas = stack.config["haplane:controlPlane"].replicas.slice(0, 1);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plan-"));
+        const file = path.join(dir, "Pulumi.one.yaml");
+        fs.writeFileSync(file, YAML.stringify(stack));
+        const r = runPlan(file, "--endpoint-holder", "loadBalancer");
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(JSON.parse(r.stdout).outputs.endpointHandoff, /^pending/);
+    });
+});
