@@ -11,9 +11,6 @@ const label = (max: number) =>
         .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a lower-case DNS label (a-z, 0-9, '-'; starts with a letter)")
         .max(max, `must be at most ${max} characters`);
 
-const ipv4 = z
-    .string()
-    .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, "must be an IPv4 address");
 const cidr = z
     .string()
     .regex(
@@ -150,4 +147,3 @@ export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ControlPlaneConfig = StackConfig["controlPlane"];
 
-export { ipv4, cidr };

@@ -9,6 +9,15 @@ import * as YAML from "yaml";
 const root = path.resolve(__dirname, "..", "..");
 const runPlan = (...args: string[]) => spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: root, encoding: "utf8" });
 
+/** Writes a copy of the example stack keeping only its first `count` replicas. */
+function exampleWithReplicas(stackName: string, count: number): string {
+    const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
+    stack.config["haplane:controlPlane"].replicas = stack.config["haplane:controlPlane"].replicas.slice(0, count);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plan-")), `Pulumi.${stackName}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(stack));
+    return file;
+}
+
 describe("npm run plan", function () {
     this.timeout(60000);
 
@@ -26,12 +35,7 @@ describe("npm run plan", function () {
     });
 
     it("exits non-zero with one line naming the key and nothing on stdout for 2 replicas", () => {
-        const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
-        stack.config["haplane:controlPlane"].replicas = stack.config["haplane:controlPlane"].replicas.slice(0, 2);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plan-"));
-        const file = path.join(dir, "Pulumi.two.yaml");
-        fs.writeFileSync(file, YAML.stringify(stack));
-        const r = runPlan(file);
+        const r = runPlan(exampleWithReplicas("two", 2));
         assert.notEqual(r.status, 0);
         assert.equal(r.stdout, "");
         assert.match(r.stderr, /^haplane:controlPlane\.replicas: .*odd/);
@@ -39,12 +43,7 @@ describe("npm run plan", function () {
     });
 
     it("shows the pending handoff when the load balancer still holds the address", () => {
-        const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8"));
-        stack.config["haplane:controlPlane"].replicas = stack.config["haplane:controlPlane"].replicas.slice(0, 1);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plan-"));
-        const file = path.join(dir, "Pulumi.one.yaml");
-        fs.writeFileSync(file, YAML.stringify(stack));
-        const r = runPlan(file, "--endpoint-holder", "loadBalancer");
+        const r = runPlan(exampleWithReplicas("one", 1), "--endpoint-holder", "loadBalancer");
         assert.equal(r.status, 0, r.stderr);
         assert.match(JSON.parse(r.stdout).outputs.endpointHandoff, /^pending/);
     });
