@@ -1,12 +1,13 @@
 // etcd (stacked) and control-plane membership: kubeadm init on the founder, joins one at a
-// time, and a removal per member that runs on a surviving peer before the machine goes.
+// time, and per member a removal hook that runs on a surviving peer before the machine goes.
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { StackConfig } from "./config/schema";
 import { sshConnection } from "./connection";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { MemberPlan, planMembership } from "./planning/membership";
-import { scriptCommand } from "./render/commands";
+import { kubeadmMembership, localScriptPath, MembershipCommands, scriptLine } from "./render/commands";
 import { apiServerSans, endpointHost, JoinTicket, KubeadmNode, renderInitConfig, renderJoinConfig } from "./render/kubeadm";
 
 export interface EtcdClusterArgs {
@@ -15,8 +16,10 @@ export interface EtcdClusterArgs {
     nodes: ControlPlaneNode[];
     endpointAddress: pulumi.Output<string>;
     sshPrivateKey: pulumi.Output<string>;
-    /** Joins discover the cluster through the endpoint: wait until it serves. */
+    /** Joins discover the cluster through the endpoint: wait until it serves the founder. */
     endpointReady: pulumi.Resource[];
+    /** What runs for each membership step (default: kubeadm and etcdctl). */
+    membership?: MembershipCommands;
 }
 
 export interface Member {
@@ -25,9 +28,11 @@ export interface Member {
     join: command.remote.Command;
     /** Mints the join ticket on the sponsor (absent for the founder). */
     ticket?: command.remote.Command;
-    /** Checks the member on the sponsor; its delete removes the member (absent with one replica). */
-    removal?: command.remote.Command;
+    /** Its delete removes the member through the sponsor (absent with one replica). */
+    removal?: command.local.Command;
 }
+
+const leaveScript = () => fs.readFileSync(localScriptPath("leave"), "utf8");
 
 export class EtcdCluster extends pulumi.ComponentResource {
     readonly members: Member[];
@@ -36,6 +41,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:EtcdCluster", name, {}, opts);
         const { config } = args;
+        const run = args.membership ?? kubeadmMembership;
         const byName = new Map(args.nodes.map((n) => [n.replica.name, n]));
         const connect = (node: ControlPlaneNode) => sshConnection(config, node.internalIp, args.sshPrivateKey);
         const plans = planMembership(args.nodes.map((n) => n.replica));
@@ -43,32 +49,30 @@ export class EtcdCluster extends pulumi.ComponentResource {
         const joins = new Map<string, command.remote.Command>();
         this.members = plans.map((plan) => {
             const node = byName.get(plan.name)!;
+            // One membership change at a time: each join waits for the previous one.
             const previous = plan.after ? [joins.get(plan.after)!] : [];
-            const sponsor = plan.sponsor ? byName.get(plan.sponsor)! : undefined;
-            const kubeadmNode = pulumi
-                .all([node.internalIp, node.externalIp])
-                .apply(([internalIp, externalIp]): KubeadmNode => ({ name: plan.name, internalIp, extraAddresses: externalIp ? [externalIp] : [] }));
-            const common = pulumi.all([args.endpointAddress, kubeadmNode]).apply(([endpoint, kn]) => ({
-                sans: apiServerSans(config, endpoint, kn),
-                advertiseAddress: kn.internalIp,
-                controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
-            }));
+            const parameters = pulumi.all([args.endpointAddress, node.internalIp, node.externalIp]).apply(([endpoint, internalIp, externalIp]) => {
+                const kn: KubeadmNode = { name: plan.name, internalIp, extraAddresses: externalIp ? [externalIp] : [] };
+                return {
+                    endpoint,
+                    node: kn,
+                    common: {
+                        name: plan.name,
+                        sans: apiServerSans(config, endpoint, kn),
+                        advertiseAddress: internalIp,
+                        controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
+                    },
+                };
+            });
 
             let ticket: command.remote.Command | undefined;
             let stdin: pulumi.Output<string>;
             if (plan.founder) {
-                stdin = pulumi
-                    .all([args.endpointAddress, kubeadmNode, common])
-                    .apply(([endpoint, kn, c]) => JSON.stringify({ kubeadm: renderInitConfig(config, endpoint, kn), ...c }));
+                stdin = parameters.apply((p) => JSON.stringify({ ...p.common, kubeadm: renderInitConfig(config, p.endpoint, p.node) }));
             } else {
                 ticket = new command.remote.Command(
                     `${plan.name}-ticket`,
-                    {
-                        connection: connect(sponsor!),
-                        create: scriptCommand("join-ticket"),
-                        update: "true",
-                        logging: "none",
-                    },
+                    { connection: connect(byName.get(plan.sponsor!)!), create: run.ticket, update: "true", logging: "none" },
                     {
                         parent: this,
                         dependsOn: [...previous, ...args.endpointReady],
@@ -80,9 +84,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 );
                 const minted = pulumi.secret(ticket.stdout).apply((out) => JSON.parse(out) as JoinTicket);
                 stdin = pulumi.secret(
-                    pulumi
-                        .all([args.endpointAddress, kubeadmNode, common, minted])
-                        .apply(([endpoint, kn, c, t]) => JSON.stringify({ kubeadm: renderJoinConfig(config, endpoint, kn, t), ...c })),
+                    pulumi.all([parameters, minted]).apply(([p, t]) => JSON.stringify({ ...p.common, kubeadm: renderJoinConfig(config, p.endpoint, p.node, t) })),
                 );
             }
 
@@ -90,9 +92,9 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 `${plan.name}-member`,
                 {
                     connection: connect(node),
-                    create: scriptCommand("member", [plan.founder ? "init" : "join"]),
+                    create: plan.founder ? run.found : run.join,
                     // Changed inputs never re-run init or join: update only re-checks the node.
-                    update: scriptCommand("member", ["update"]),
+                    update: run.update,
                     stdin,
                 },
                 {
@@ -102,34 +104,40 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 },
             );
             joins.set(plan.name, join);
-
-            return { plan, join, ticket };
+            return { plan, join, ticket, removal: plan.sponsor ? this.removal(plan, byName.get(plan.sponsor)!, node, args, run) : undefined };
         });
-
-        let previousRemoval: command.remote.Command | undefined;
-        for (const member of this.members) {
-            const plan = member.plan;
-            if (!plan.sponsor) continue; // a single replica has no peer: removing it ends the cluster
-            member.removal = new command.remote.Command(
-                `${plan.name}-removal`,
-                {
-                    connection: connect(byName.get(plan.sponsor)!),
-                    create: scriptCommand("member-check", [plan.name]),
-                    update: scriptCommand("member-check", [plan.name]),
-                    delete: scriptCommand("member-remove", [plan.name]),
-                },
-                {
-                    parent: this,
-                    // Depending on the join (and so on the machine) makes the engine delete
-                    // this, and so remove the etcd member, before the machine is deleted.
-                    // The chain through the previous removal keeps removals one at a time.
-                    dependsOn: [member.join, joins.get(plan.sponsor)!, ...(previousRemoval ? [previousRemoval] : [])],
-                },
-            );
-            previousRemoval = member.removal;
-        }
 
         this.memberNames = pulumi.output(plans.map((p) => p.name));
         this.registerOutputs({ members: this.memberNames });
+    }
+
+    /**
+     * The member's removal: a local command whose delete reaches the sponsor over SSH and
+     * removes the member there. It depends on the member's machine only, so the engine runs
+     * it before deleting that machine, and nothing of any other replica depends on it.
+     */
+    private removal(plan: MemberPlan, sponsor: ControlPlaneNode, node: ControlPlaneNode, args: EtcdClusterArgs, run: MembershipCommands) {
+        const ssh = args.config.ssh;
+        const bastion = ssh.bastion ? `${ssh.bastion.user ?? ssh.user}@${ssh.bastion.host}:${ssh.bastion.port}` : "";
+        return new command.local.Command(
+            `${plan.name}-removal`,
+            {
+                create: scriptLine(leaveScript(), "leave", ["arm"], false),
+                update: scriptLine(leaveScript(), "leave", ["arm"], false),
+                delete: scriptLine(leaveScript(), "leave", ["remove"], false),
+                environment: {
+                    MEMBER: plan.name,
+                    SPONSOR: sponsor.internalIp,
+                    SSH_USER: ssh.user,
+                    SSH_PORT: String(ssh.port),
+                    SSH_KEY: args.sshPrivateKey,
+                    SSH_BASTION: bastion,
+                    CONNECT_TIMEOUT: String(ssh.perDialTimeoutSeconds),
+                    CONNECT_ATTEMPTS: String(ssh.dialErrorLimit),
+                    REMOTE_COMMAND: run.remove(plan.name),
+                },
+            },
+            { parent: this, dependsOn: node.machine.resources, additionalSecretOutputs: ["stdout", "stderr"] },
+        );
     }
 }

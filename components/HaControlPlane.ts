@@ -8,6 +8,7 @@ import { endpointMode } from "./planning/endpoint";
 import { placeReplicas } from "./planning/placement";
 import { ClusterContext, Platform } from "./platform/types";
 import { renderCloudInit } from "./render/cloudInit";
+import { MembershipCommands } from "./render/commands";
 import { endpointHost } from "./render/kubeadm";
 import { Vip } from "./Vip";
 
@@ -16,6 +17,8 @@ export interface HaControlPlaneArgs {
     platform: Platform;
     /** SSH private key for the nodes; must be a Pulumi secret. */
     sshPrivateKey: pulumi.Output<string>;
+    /** What runs for each membership step (default: kubeadm and etcdctl on the nodes). */
+    membership?: MembershipCommands;
 }
 
 export class HaControlPlane extends pulumi.ComponentResource {
@@ -63,7 +66,11 @@ export class HaControlPlane extends pulumi.ComponentResource {
 
         this.endpointMode = endpointMode(replicas.length);
         if (this.endpointMode === "loadBalancer") {
-            this.loadBalancer = new LoadBalancer("api", { ctx, platform, endpoint: this.vip.endpoint, nodes: this.nodes }, { parent: this });
+            this.loadBalancer = new LoadBalancer(
+                "api",
+                { ctx, platform, endpoint: this.vip.endpoint, nodes: this.nodes, waitForNodes: this.vip.plan.apply((p) => p.frontendWaitsForNodes) },
+                { parent: this },
+            );
         }
 
         this.etcd = new EtcdCluster(
@@ -73,7 +80,8 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 nodes: this.nodes,
                 endpointAddress: this.vip.address,
                 sshPrivateKey: pulumi.secret(args.sshPrivateKey),
-                endpointReady: this.loadBalancer ? this.loadBalancer.resources : this.nodes[0].machine.resources,
+                endpointReady: this.loadBalancer ? this.loadBalancer.ready : this.nodes[0].machine.resources,
+                membership: args.membership,
             },
             { parent: this },
         );

@@ -8,11 +8,14 @@ export interface LoadBalancerArgs {
     platform: Platform;
     endpoint: EndpointAddress;
     nodes: ControlPlaneNode[];
+    /** true in the run where a node still holds the address (see EndpointPlan). */
+    waitForNodes: pulumi.Input<boolean>;
 }
 
 export class LoadBalancer extends pulumi.ComponentResource {
     readonly frontend: pulumi.Output<string>;
-    readonly resources: pulumi.Resource[];
+    /** What joins wait for: the endpoint serves the founder. */
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:LoadBalancer", name, {}, opts);
@@ -23,12 +26,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 members: args.nodes.map((n) => ({ replica: n.replica, machine: n.machine })),
                 // The node that held the address must have released it (an in-place update
                 // of a resource that stays declared) before the frontend claims it.
-                claimAfter: args.nodes.flatMap((n) => n.machine.resources),
+                claimAfter: pulumi.output(args.waitForNodes).apply((wait) => (wait ? args.nodes.flatMap((n) => n.machine.resources) : [])),
             },
             this,
         );
         this.frontend = result.frontend;
-        this.resources = result.resources;
+        this.ready = result.ready;
         this.registerOutputs({ frontend: this.frontend, backends: args.nodes.map((n) => n.replica.name) });
     }
 }

@@ -13,6 +13,7 @@ export function sshConnection(
     const bounded = { dialErrorLimit: ssh.dialErrorLimit, perDialTimeout: ssh.perDialTimeoutSeconds };
     return {
         host,
+        port: ssh.port,
         user: ssh.user,
         privateKey,
         ...bounded,

@@ -77,6 +77,7 @@ const apiServerIdentity = z
 const ssh = z.strictObject({
     user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a POSIX user name").default("haplane"),
     /** OpenSSH public key installed for `user` on every node. */
+    port: z.number().int().min(1).max(65535).default(22),
     publicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/, "must be an OpenSSH public key line"),
     /** Nodes are reached on their internal address; a bastion makes that reachable from outside. */
     bastion: z

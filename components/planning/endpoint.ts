@@ -24,6 +24,13 @@ export interface EndpointPlan {
     attachTo?: string;
     /** true when a second `pulumi up` is needed to finish a load balancer -> node handoff. */
     handoffPending: boolean;
+    /**
+     * true in the run that moves the address from a node to the load balancer: the frontend
+     * must then wait for the nodes' updates (which release it). In every other run the
+     * frontend carries no dependency on any node, so that a break-glass
+     * `destroy --target <node> --target-dependents` never reaches the load balancer.
+     */
+    frontendWaitsForNodes: boolean;
     /** A sentence for the stack output `endpointHandoff`. */
     status: string;
 }
@@ -35,17 +42,23 @@ export function endpointMode(replicaCount: number): EndpointMode {
 export function planEndpoint(replicaNames: string[], observed: EndpointHolder): EndpointPlan {
     const mode = endpointMode(replicaNames.length);
     if (mode === "loadBalancer") {
-        return { mode, handoffPending: false, status: `held by the load balancer in front of ${replicaNames.length} replicas` };
+        return {
+            mode,
+            handoffPending: false,
+            frontendWaitsForNodes: observed === "node",
+            status: `held by the load balancer in front of ${replicaNames.length} replicas`,
+        };
     }
     const node = replicaNames[0];
     if (observed === "loadBalancer") {
         return {
             mode,
             handoffPending: true,
+            frontendWaitsForNodes: false,
             status:
                 `pending: this run removes the load balancer, which releases the address; ` +
                 `run 'pulumi up' once more to attach it to ${node}`,
         };
     }
-    return { mode, attachTo: node, handoffPending: false, status: `attached to ${node}` };
+    return { mode, attachTo: node, handoffPending: false, frontendWaitsForNodes: false, status: `attached to ${node}` };
 }

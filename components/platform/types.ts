@@ -54,13 +54,14 @@ export interface LoadBalancerArgs {
     endpoint: EndpointAddress;
     members: { replica: Replica; machine: Machine }[];
     /** The load balancer may claim the address only after these updates finished. */
-    claimAfter: pulumi.Resource[];
+    claimAfter: pulumi.Input<pulumi.Resource[]>;
 }
 
 export interface LoadBalancerResult {
     /** A stable identifier of the frontend holding the address. */
     frontend: pulumi.Output<string>;
-    resources: pulumi.Resource[];
+    /** Everything that must exist before joins can reach the founder through the endpoint. */
+    ready: pulumi.Resource[];
 }
 
 export interface Platform {

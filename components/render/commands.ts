@@ -1,24 +1,57 @@
-// Command lines for the node scripts. The scripts are static files next to this one, so
-// shellcheck validates exactly what runs on the nodes; arguments are single-quoted.
+// Command lines for node scripts. Scripts are static files, so shellcheck validates exactly
+// what runs on the nodes; the script text and its arguments are single-quoted.
 import * as fs from "fs";
 import * as path from "path";
-
-export type NodeScript = "member" | "join-ticket" | "member-check" | "member-remove";
-
-export function scriptPath(script: NodeScript): string {
-    return path.join(__dirname, "scripts", `${script}.sh`);
-}
-
-export function scriptText(script: NodeScript): string {
-    return fs.readFileSync(scriptPath(script), "utf8");
-}
 
 /** POSIX single quoting: the only character to treat is the single quote itself. */
 export function shellQuote(arg: string): string {
     return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `sudo bash -c '<script>' <script name> <args...>`: runs a script without copying files first. */
-export function scriptCommand(script: NodeScript, args: string[] = []): string {
-    return ["sudo", "bash", "-c", scriptText(script), script, ...args].map(shellQuote).join(" ");
+/** `[sudo] bash -c '<script>' <name> <args...>`: runs a script without copying files first. */
+export function scriptLine(text: string, name: string, args: string[] = [], sudo = true): string {
+    return [...(sudo ? ["sudo"] : []), "bash", "-c", text, name, ...args].map(shellQuote).join(" ");
 }
+
+/**
+ * The commands that change control-plane membership. EtcdCluster decides when and where each
+ * runs (the ordering); an implementation decides what runs (kubeadm on real nodes, or the
+ * engine tests' stand-ins that record events).
+ */
+export interface MembershipCommands {
+    /** On the first replica: found the cluster. stdin: the member's JSON parameters. */
+    found: string;
+    /** On a new replica: join as an etcd member and API server. stdin: JSON with the ticket. */
+    join: string;
+    /** On an existing member whose inputs changed: never re-join. */
+    update: string;
+    /** On the sponsor: print a join ticket as JSON {token, caCertHash, certificateKey}. */
+    ticket: string;
+    /** On the sponsor: remove `name` from etcd (moving leadership first if it leads). */
+    remove(name: string): string;
+}
+
+export type NodeScript = "member" | "join-ticket" | "member-remove";
+/** Scripts that run where Pulumi runs. */
+export type LocalScript = "leave";
+
+export function scriptPath(script: NodeScript): string {
+    return path.join(__dirname, "scripts", `${script}.sh`);
+}
+
+export function localScriptPath(script: LocalScript): string {
+    return path.join(__dirname, "scripts", `${script}.sh`);
+}
+
+export function scriptCommand(script: NodeScript, args: string[] = []): string {
+    return scriptLine(fs.readFileSync(scriptPath(script), "utf8"), script, args);
+}
+
+/** Membership through kubeadm and etcdctl on real control-plane nodes. */
+export const kubeadmMembership: MembershipCommands = {
+    found: scriptCommand("member", ["init"]),
+    join: scriptCommand("member", ["join"]),
+    update: scriptCommand("member", ["update"]),
+    ticket: scriptCommand("join-ticket"),
+    remove: (name) => scriptCommand("member-remove", [name]),
+};

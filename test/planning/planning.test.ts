@@ -67,6 +67,9 @@ describe("endpoint", () => {
         const p = planEndpoint(["a", "b", "c"], "node");
         assert.equal(p.mode, "loadBalancer");
         assert.equal(p.attachTo, undefined);
+        assert.equal(p.frontendWaitsForNodes, true, "the frontend waits for the node's release");
+        assert.equal(planEndpoint(["a", "b", "c"], "loadBalancer").frontendWaitsForNodes, false);
+        assert.equal(planEndpoint(["a", "b", "c"], "absent").frontendWaitsForNodes, false);
     });
     it("does not attach in the run that drops the load balancer, and says a second run is needed", () => {
         const p = planEndpoint(["a"], "loadBalancer");

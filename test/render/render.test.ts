@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as YAML from "yaml";
 import { parseStackConfig } from "../../components/config/parse";
 import { renderCloudInit } from "../../components/render/cloudInit";
-import { NodeScript, scriptCommand, scriptPath, shellQuote } from "../../components/render/commands";
+import { localScriptPath, NodeScript, scriptCommand, scriptPath, shellQuote } from "../../components/render/commands";
 import { apiServerSans, renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
 import { baseConfig } from "../support/stacks";
 import { requireTool } from "../support/tools";
@@ -73,11 +73,11 @@ describe("cloud-init", () => {
 });
 
 describe("node scripts", () => {
-    const scripts: NodeScript[] = ["member", "join-ticket", "member-check", "member-remove"];
-    for (const script of scripts) {
-        it(`${script}.sh passes shellcheck`, function () {
+    const scripts: NodeScript[] = ["member", "join-ticket", "member-remove"];
+    for (const file of [...scripts.map(scriptPath), localScriptPath("leave")]) {
+        it(`${file.split("/").pop()} passes shellcheck`, function () {
             requireTool(this, "shellcheck");
-            const r = spawnSync("shellcheck", ["--severity=style", scriptPath(script)], { encoding: "utf8" });
+            const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
             assert.equal(r.status, 0, r.stdout + r.stderr);
         });
     }
@@ -89,12 +89,12 @@ describe("node scripts", () => {
     });
 
     it("runs the whole script text through sudo bash -c with its arguments", () => {
-        const cmd = scriptCommand("member-check", ["cp-b-1"]);
+        const cmd = scriptCommand("member-remove", ["cp-b-1"]);
         // Drop `sudo` and print what bash would run instead of running it.
         const r = spawnSync("bash", ["-c", cmd.replace(/^'sudo' 'bash' '-c' /, "echo-args() { printf '%s|' \"$@\"; }; echo-args ")], {
             encoding: "utf8",
         });
-        assert.match(r.stdout, /^#!\/usr\/bin\/env bash\n# Run on the sponsor/);
-        assert.match(r.stdout, /\|member-check\|cp-b-1\|$/);
+        assert.match(r.stdout, /^#!\/usr\/bin\/env bash\n# Removes one replica's etcd member/);
+        assert.match(r.stdout, /\|member-remove\|cp-b-1\|$/);
     });
 });

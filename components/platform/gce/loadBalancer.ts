@@ -27,6 +27,8 @@ export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerA
         { parent },
     );
 
+    // Instances join their zone's group through a membership resource each, so the group
+    // (and the backend service and forwarding rule behind it) never depends on an instance.
     const zones = [...new Set(args.members.map((m) => m.replica.zone))];
     const groups = zones.map((zone) => {
         const tag = zoneTag("gce", zone);
@@ -37,12 +39,19 @@ export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerA
                 zone,
                 network: `projects/${project}/global/networks/${network}`,
                 name: gceName(ctx, "api", tag),
-                instances: args.members.filter((m) => m.replica.zone === zone).map((m) => m.machine.ref),
                 namedPorts: [{ name: "apiserver", port }],
             },
             { parent },
         );
     });
+    const memberships = args.members.map(
+        (m) =>
+            new gcp.compute.InstanceGroupMembership(
+                `api-${m.replica.name}`,
+                { project, zone: m.replica.zone, instanceGroup: groups[zones.indexOf(m.replica.zone)].name, instance: m.machine.ref },
+                { parent },
+            ),
+    );
 
     const backendService = new gcp.compute.RegionBackendService(
         "api",
@@ -78,5 +87,7 @@ export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerA
         { parent, dependsOn: args.claimAfter },
     );
 
-    return { frontend: forwardingRule.selfLink, resources: [forwardingRule, backendService, ...groups, healthCheck] };
+    // Joins need the founder (first member) behind the endpoint; other memberships are left
+    // out so that no join depends on another replica's instance.
+    return { frontend: forwardingRule.selfLink, ready: [forwardingRule, backendService, ...groups, memberships[0], healthCheck] };
 }

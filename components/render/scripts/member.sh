@@ -4,7 +4,8 @@
 #   join:   join as a new etcd member and API server (kubeadm join --control-plane);
 #   update: inputs changed on an existing member - never re-join, only keep the API
 #           server certificate naming every address of this node.
-# stdin: JSON {"kubeadm": "<kubeadm config YAML>", "sans": ["<name>", ...]}; for join the
+# stdin: JSON {"name", "kubeadm": "<kubeadm config YAML>", "sans": [...], "advertiseAddress",
+# "controlPlaneEndpoint"}; for join the
 # kubeadm config holds the ticket's token and certificate key, so it is removed after use.
 # Joins run one at a time: each waits for the previous replica's join in the Pulumi graph,
 # and kubeadm adds the etcd member as a learner and promotes it once it has caught up.
@@ -57,6 +58,23 @@ ensure_apiserver_sans() {
     echo "haplane: re-issued the API server certificate of $(hostname) with ${sans[*]}"
 }
 
+# A join is done only once kubeadm's learner has been promoted to a voting member.
+wait_voter() {
+    local etcd_pki=$pki/etcd state=absent
+    for _ in $(seq 1 30); do
+        state=$(ETCDCTL_API=3 timeout 15 etcdctl --endpoints https://127.0.0.1:2379 --cacert "$etcd_pki/ca.crt" \
+            --cert "$etcd_pki/healthcheck-client.crt" --key "$etcd_pki/healthcheck-client.key" member list -w json |
+            jq -r --arg n "$(jq -r '.name' <<<"$params")" \
+                '.members[] | select(.name == $n) | if .isLearner then "learner" else "voter" end') || state=unreachable
+        if [[ "$state" == "voter" ]]; then
+            return 0
+        fi
+        sleep 5
+    done
+    echo "haplane: $(hostname) did not become a voting etcd member within 150 s (state: ${state:-absent})" >&2
+    return 1
+}
+
 case "$mode" in
 init)
     jq -r '.kubeadm' <<<"$params" >"$dir/kubeadm.yaml"
@@ -76,6 +94,7 @@ join)
         run_kubeadm "$dir/join.log" join --config "$dir/join.yaml"
         echo "haplane: $(hostname) joined the control plane"
     fi
+    wait_voter
     ensure_apiserver_sans
     ;;
 update)

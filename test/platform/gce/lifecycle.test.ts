@@ -129,20 +129,52 @@ describe("GCE plans across the replica lifecycle", function () {
         assert.match(String(find(p, T.command, "b-member").inputs.create), /' 'member' 'join'$/);
     });
 
-    it("removes a member on a surviving peer before its machine, one removal at a time", () => {
+    it("removes a member through its sponsor before its machine, with no other dependency", () => {
         const p = plans.get(5)!;
+        const outputs = p.outputs.replicas as { name: string; internalIp: string }[];
         for (const name of NAMES) {
-            const removal = find(p, T.command, `${name}-removal`);
-            // removal depends on the join, which depends on the machine: the engine deletes
-            // the removal (running member-remove) first.
-            assert.ok(removal.dependsOn.includes(find(p, T.command, `${name}-member`).urn));
-            assert.ok(find(p, T.command, `${name}-member`).dependsOn.includes(find(p, T.instance, name).urn));
-            assert.ok(String(removal.inputs.delete).endsWith(`'member-remove' '${name}'`), `${name}'s removal names it`);
+            const removal = find(p, "command:local:Command", `${name}-removal`);
+            // The removal depends on the member's machine only: the engine deletes it (and so
+            // removes the member) before that machine, and nothing else waits for it.
+            assert.deepEqual(
+                removal.dependsOn.filter((u) => !u.includes("compute/address:Address")),
+                [find(p, T.instance, name).urn],
+            );
+            const env = removal.inputs.environment as Record<string, string>;
+            const sponsor = name === "a" ? "b" : "a";
+            assert.equal(env.SPONSOR, outputs.find((r) => r.name === sponsor)!.internalIp, `${name} is removed through ${sponsor}`);
+            assert.equal(env.SSH_KEY, "[secret]");
+            assert.ok(env.REMOTE_COMMAND.endsWith(`'member-remove' '${name}'`), `${name}'s removal names it`);
+            assert.ok(String(removal.inputs.delete).endsWith("'leave' 'remove'"));
         }
-        for (let i = 1; i < NAMES.length; i++) {
-            assert.ok(find(p, T.command, `${NAMES[i]}-removal`).dependsOn.includes(find(p, T.command, `${NAMES[i - 1]}-removal`).urn));
+        assert.equal(ofType(plans.get(1)!, "command:local:Command").length, 0, "a single replica has no peer to remove it through");
+    });
+
+    it("lets a break-glass destroy of one replica reach no other replica's machine, removal or the load balancer", () => {
+        const p = plans.get(5)!;
+        const dependents = new Set<string>([find(p, T.instance, "c").urn]);
+        for (let grew = true; grew; ) {
+            grew = false;
+            for (const r of p.resources) {
+                if (!dependents.has(r.urn) && r.dependsOn.some((u) => dependents.has(u))) {
+                    dependents.add(r.urn);
+                    grew = true;
+                }
+            }
         }
-        assert.equal(ofType(plans.get(1)!, T.command).filter((r) => r.name.endsWith("-removal")).length, 0);
+        const reached = p.resources.filter((r) => dependents.has(r.urn));
+        for (const r of reached) {
+            const own = r.name === "c" || r.name.startsWith("c-") || r.name === "api-c";
+            // Later replicas' join and ticket commands are ordering-only (no delete hook).
+            const harmless = r.type === T.command && /-(member|ticket)$/.test(r.name) && !r.inputs.delete;
+            assert.ok(own || harmless, `${r.type} ${r.name} would be destroyed with replica c`);
+        }
+        assert.ok(reached.some((r) => r.name === "c-removal"), "c's member is removed first");
+    });
+
+    it("keeps the frontend free of node dependencies once the load balancer holds the address", () => {
+        const p = plans.get(5)!;
+        assert.ok(!find(p, T.forwardingRule, "api").dependsOn.some((u) => u.includes("compute/instance:Instance")));
     });
 
     it("opens etcd ports only between control-plane nodes", () => {
