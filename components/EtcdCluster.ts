@@ -28,8 +28,8 @@ export interface Member {
     join: command.remote.Command;
     /** Mints the join ticket on the sponsor (absent for the founder). */
     ticket?: command.remote.Command;
-    /** Its delete removes the member through the sponsor (absent with one replica). */
-    removal?: command.local.Command;
+    /** Its delete removes the member through the sponsor. */
+    removal: command.local.Command;
 }
 
 const leaveScript = () => fs.readFileSync(localScriptPath("leave"), "utf8");
@@ -72,7 +72,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             } else {
                 ticket = new command.remote.Command(
                     `${plan.name}-ticket`,
-                    { connection: connect(byName.get(plan.sponsor!)!), create: run.ticket, update: "true", logging: "none" },
+                    { connection: connect(byName.get(plan.sponsor)!), create: run.ticket, update: "true", logging: "none" },
                     {
                         parent: this,
                         dependsOn: [...previous, ...args.endpointReady],
@@ -104,7 +104,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 },
             );
             joins.set(plan.name, join);
-            return { plan, join, ticket, removal: plan.sponsor ? this.removal(plan, byName.get(plan.sponsor)!, node, args, run) : undefined };
+            return { plan, join, ticket, removal: this.removal(plan, byName.get(plan.sponsor)!, node, args, run) };
         });
 
         this.memberNames = pulumi.output(plans.map((p) => p.name));

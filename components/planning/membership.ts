@@ -11,9 +11,11 @@ export interface MemberPlan extends Replica {
     /**
      * The member that mints this replica's join ticket and, on removal, removes it from etcd.
      * It is the first replica in join order other than this one, so removing a middle replica
-     * never changes anybody's sponsor, and a dead replica is removed through a live peer.
+     * never changes anybody's sponsor, and a dead replica is removed through a live peer. A
+     * single replica sponsors itself: when the cluster shrinks to one, the survivor's removal
+     * is re-pointed (an update) instead of dropped, since dropping it would run its delete.
      */
-    sponsor?: string;
+    sponsor: string;
 }
 
 export function planMembership(replicas: Replica[]): MemberPlan[] {
@@ -22,6 +24,6 @@ export function planMembership(replicas: Replica[]): MemberPlan[] {
         joinOrder: i,
         founder: i === 0,
         after: i > 0 ? replicas[i - 1].name : undefined,
-        sponsor: replicas.find((other) => other.name !== r.name)?.name,
+        sponsor: (replicas.find((other) => other.name !== r.name) ?? r).name,
     }));
 }

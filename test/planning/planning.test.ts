@@ -46,8 +46,8 @@ describe("membership", () => {
         assert.equal(before[0].sponsor, "cp-c-1");
         for (const m of after) assert.equal(m.sponsor, before.find((b) => b.name === m.name)!.sponsor);
     });
-    it("gives a single replica no sponsor", () => {
-        assert.equal(planMembership(replicas.slice(0, 1))[0].sponsor, undefined);
+    it("lets a single replica sponsor itself", () => {
+        assert.equal(planMembership(replicas.slice(0, 1))[0].sponsor, "cp-b-1");
     });
 });
 

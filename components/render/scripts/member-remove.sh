@@ -22,7 +22,11 @@ flock -w 600 9 || { echo "haplane: another membership change holds the lock on $
 
 members=$(etcd member list -w json)
 id=$(jq -r --arg n "$leaving" '.members[] | select(.name == $n) | .ID' <<<"$members")
-if [[ -z "$id" ]]; then
+if [[ $(jq '.members | length' <<<"$members") -eq 1 && -n "$id" ]]; then
+    # The last member goes with the cluster itself (pulumi destroy); etcd cannot remove it.
+    echo "haplane: $leaving is the last etcd member; nothing to remove"
+    exit 0
+elif [[ -z "$id" ]]; then
     echo "haplane: $leaving is not an etcd member (already removed)"
 else
     hex=$(printf '%x' "$id")
