@@ -92,9 +92,9 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 `${plan.name}-member`,
                 {
                     connection: connect(node),
-                    create: plan.founder ? run.found : run.join,
+                    create: plan.founder ? run.found(plan.name) : run.join(plan.name),
                     // Changed inputs never re-run init or join: update only re-checks the node.
-                    update: run.update,
+                    update: run.update(plan.name),
                     stdin,
                 },
                 {

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Build the offline Pulumi toolchain from the Go module proxy: the pulumi CLI, the Node.js
-# language host and the command provider (optionally kubernetes). These normally download
-# from the internet, which this project's machines cannot reach.
+# Build the offline Pulumi toolchain: the pulumi CLI and the Node.js language host from the
+# Go module proxy, and the command provider from this repo (tools/command-provider, our own
+# implementation of command 1.2.1's local and remote Command; upstream's module is not served).
+# These normally download from the internet, which this project's machines cannot reach.
 #
 #   scripts/toolchain.sh [--without-command] [--with-kubernetes]
 #
-# A piece whose pinned module the proxy does not serve is reported at the end and makes the
-# run exit 1; --without-command skips the command provider for a run that must pass anyway.
+# --without-command skips the command provider. --with-kubernetes also builds the kubernetes
+# provider, whose pinned module the proxy does not serve: that is reported at the end and
+# makes the run exit 1.
 #
 # Builds are cached under $HAPLANE_TOOLCHAIN_DIR (default ~/.cache/haplane-toolchain), outside
-# the repo; bin/ holds the binaries. Stamp files keyed by version and commit make a second run
-# a no-op. Use it with: source scripts/engine-env.sh
+# the repo; bin/ holds the binaries. Stamp files keyed by version, commit or source hash make a
+# second run a no-op. Use it with: source scripts/engine-env.sh
 set -euo pipefail
 
 PULUMI_VERSION=v3.248.0
@@ -23,11 +25,11 @@ NODEJS_HOST_VERSION=v3.0.0-20260624180030-dc7edd58bc13
 # as a package of the sdk module, so that tagged release is the fallback.
 NODEJS_HOST_FALLBACK=v3.68.0
 
-# Command provider 1.2.1: tag v1.2.1 is on the repo root, but provider/ is a nested module
-# with no tag of its own, hence the pseudo-version of commit 7f3eb6f3b77c.
+# Command provider: ours, in tools/command-provider. It reports version 1.2.1, the version
+# @pulumi/command 1.2.1 asks the engine for. (Upstream's github.com/pulumi/pulumi-command/provider
+# is answered 403 by the proxy at any pseudo-version.)
 COMMAND_VERSION=1.2.1
-COMMAND_MODULE=github.com/pulumi/pulumi-command/provider
-COMMAND_MODULE_VERSION=v0.0.0-20260303235922-7f3eb6f3b77c
+COMMAND_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/command-provider" && pwd)"
 
 # Kubernetes provider 4.32.0: likewise untagged as a module, commit a03ff6ba58d2.
 KUBERNETES_VERSION=4.32.0
@@ -40,7 +42,7 @@ for arg in "$@"; do
   case "$arg" in
     --without-command) WITH_COMMAND=false ;;
     --with-kubernetes) WITH_KUBERNETES=true ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "toolchain.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +52,11 @@ BIN="$TOOLCHAIN_DIR/bin"
 WORK="$TOOLCHAIN_DIR/work"
 STAMPS="$TOOLCHAIN_DIR/stamps"
 LOGS="$TOOLCHAIN_DIR/logs"
-mkdir -p "$BIN" "$WORK" "$STAMPS" "$LOGS"
+PROVIDERS="$TOOLCHAIN_DIR/providers" # provider binaries that must not be on PATH
+mkdir -p "$BIN" "$WORK" "$STAMPS" "$LOGS" "$PROVIDERS"
+# The private Pulumi home of scripts/engine-env.sh: plugins are installed there.
+export PULUMI_HOME="$TOOLCHAIN_DIR/pulumi-home"
+export PULUMI_SKIP_UPDATE_CHECK=true
 
 # Go as installed on these machines; never fetch a toolchain.
 if ! command -v go >/dev/null 2>&1; then export PATH="/usr/local/go/bin:$PATH"; fi
@@ -68,11 +74,14 @@ log() { printf '==> %s\n' "$*"; }
 warn() { printf 'WARNING: %s\n' "$*" >&2; }
 die() { printf 'toolchain.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
-# A piece is up to date when its stamp holds the same key and its binaries exist.
+command -v jq >/dev/null 2>&1 || die "jq is needed to read go's JSON output (apt-get install jq)"
+
+# A piece is up to date when its stamp holds the same key and its binaries (in bin/ unless
+# given as absolute paths) exist.
 up_to_date() { # name key binaries...
   local name="$1" key="$2"; shift 2
   [[ -f "$STAMPS/$name" && "$(cat "$STAMPS/$name")" == "$key" ]] || return 1
-  local b; for b in "$@"; do [[ -x "$BIN/$b" ]] || return 1; done
+  local b; for b in "$@"; do [[ "$b" == /* ]] || b="$BIN/$b"; [[ -x "$b" ]] || return 1; done
 }
 
 # Download module@version and print its directory in the module cache; on failure print
@@ -176,25 +185,34 @@ build_nodejs_host() {
 }
 
 # --- command provider ----------------------------------------------------------------------
+# Built from the repo; the stamp is keyed on a hash of its sources, so an edit rebuilds it.
+command_sources_hash() {
+  (cd "$COMMAND_SRC" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+
 build_command() {
-  local key="command $COMMAND_VERSION $COMMAND_MODULE_VERSION $GO_VERSION"
-  if up_to_date command "$key" pulumi-resource-command; then
-    log "pulumi-resource-command $COMMAND_VERSION: up to date"; return
+  local key; key="command $COMMAND_VERSION src:$(command_sources_hash) $GO_VERSION"
+  # Built outside bin/ and used as the installed plugin resource-command v1.2.1 in the
+  # toolchain's PULUMI_HOME: a copy on PATH would take precedence, with a warning on every run.
+  local out="$PROVIDERS/pulumi-resource-command"
+  rm -f "$BIN/pulumi-resource-command"
+  if up_to_date command "$key" "$out"; then
+    log "pulumi-resource-command $COMMAND_VERSION (tools/command-provider): up to date"
+  else
+    # -mod=readonly: the build never rewrites the committed go.mod and go.sum.
+    timed "pulumi-resource-command" bash -c '
+      cd "$1" && CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath -o "$2" .
+    ' _ "$COMMAND_SRC" "$out"
+    echo "$key" >"$STAMPS/command"
   fi
-  local dir; dir="$(module_dir "$COMMAND_MODULE@$COMMAND_MODULE_VERSION")"
-  if [[ -z "$dir" ]]; then
-    MISSING+=("command provider $COMMAND_VERSION: $COMMAND_MODULE@$COMMAND_MODULE_VERSION")
-    return
+  local installed="$PULUMI_HOME/plugins/resource-command-v$COMMAND_VERSION/pulumi-resource-command"
+  if ! cmp -s "$out" "$installed"; then
+    "$BIN/pulumi" plugin install resource command "$COMMAND_VERSION" --file "$out" --reinstall \
+      >"$LOGS/command-plugin-install.log" 2>&1 \
+      || { cat "$LOGS/command-plugin-install.log" >&2; die "pulumi plugin install of the command provider failed"; }
+    log "installed plugin resource command $COMMAND_VERSION into $PULUMI_HOME"
   fi
-  local src="$WORK/pulumi-command-$COMMAND_VERSION"
-  copy_module "$dir" "$src"
-  # The engine asks the plugin for its version, which comes from this ldflag.
-  timed "pulumi-resource-command-$COMMAND_VERSION" bash -c '
-    cd "$1" && CGO_ENABLED=0 go build -o "$2/pulumi-resource-command" \
-      -ldflags "-X github.com/pulumi/pulumi-command/provider/pkg/version.Version=$3" \
-      ./cmd/pulumi-resource-command
-  ' _ "$src" "$BIN" "$COMMAND_VERSION"
-  echo "$key" >"$STAMPS/command"
 }
 
 # --- kubernetes provider (optional) ----------------------------------------------------------
@@ -225,7 +243,7 @@ log "toolchain done in $((SECONDS - total_start))s"
 echo "export PATH=$BIN:\$PATH"
 
 if ((${#MISSING[@]})); then
-  printf 'toolchain.sh: ERROR: not built, the Go module proxy does not serve the pinned module:\n' >&2
+  printf 'toolchain.sh: ERROR: unavailable offline (the Go module proxy does not serve the pinned module):\n' >&2
   printf '  - %s\n' "${MISSING[@]}" >&2
   exit 1
 fi

@@ -88,7 +88,7 @@ const ssh = z.strictObject({
         })
         .optional(),
     /** Bounded SSH retries so that an unreachable host fails fast instead of hanging. */
-    dialErrorLimit: z.number().int().min(1).max(20).default(4),
+    dialErrorLimit: z.number().int().min(1).max(20).default(10),
     perDialTimeoutSeconds: z.number().int().min(1).max(60).default(10),
 });
 

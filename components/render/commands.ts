@@ -20,11 +20,11 @@ export function scriptLine(text: string, name: string, args: string[] = [], sudo
  */
 export interface MembershipCommands {
     /** On the first replica: found the cluster. stdin: the member's JSON parameters. */
-    found: string;
+    found(name: string): string;
     /** On a new replica: join as an etcd member and API server. stdin: JSON with the ticket. */
-    join: string;
+    join(name: string): string;
     /** On an existing member whose inputs changed: never re-join. */
-    update: string;
+    update(name: string): string;
     /** On the sponsor: print a join ticket as JSON {token, caCertHash, certificateKey}. */
     ticket: string;
     /** On the sponsor: remove `name` from etcd (moving leadership first if it leads). */
@@ -49,9 +49,10 @@ export function scriptCommand(script: NodeScript, args: string[] = []): string {
 
 /** Membership through kubeadm and etcdctl on real control-plane nodes. */
 export const kubeadmMembership: MembershipCommands = {
-    found: scriptCommand("member", ["init"]),
-    join: scriptCommand("member", ["join"]),
-    update: scriptCommand("member", ["update"]),
+    // member.sh reads the member's name from its JSON parameters on stdin.
+    found: () => scriptCommand("member", ["init"]),
+    join: () => scriptCommand("member", ["join"]),
+    update: () => scriptCommand("member", ["update"]),
     ticket: scriptCommand("join-ticket"),
     remove: (name) => scriptCommand("member-remove", [name]),
 };

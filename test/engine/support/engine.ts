@@ -1,0 +1,134 @@
+// Drives the real Pulumi CLI (from scripts/toolchain.sh) on the engine test project with a
+// local file backend, and reads back what the stand-ins recorded.
+import { spawnSync, SpawnSyncReturns } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "project");
+
+export interface StepOps {
+    create: string[];
+    update: string[];
+    delete: string[];
+    replace: string[];
+}
+
+export interface EngineStackOptions {
+    workDir: string;
+    stack: string;
+    /** Extra environment for the program (stand-in settings). */
+    env: Record<string, string>;
+}
+
+export class EngineStack {
+    readonly configFile: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor(readonly options: EngineStackOptions) {
+        fs.mkdirSync(path.join(options.workDir, "state"), { recursive: true });
+        this.configFile = path.join(options.workDir, `Pulumi.${options.stack}.yaml`);
+        this.env = {
+            ...process.env,
+            PULUMI_BACKEND_URL: `file://${path.join(options.workDir, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "haplane-engine-tests",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+            ...options.env,
+        };
+    }
+
+    pulumi(args: string[], input?: string): SpawnSyncReturns<string> {
+        return spawnSync("pulumi", [...args, "--cwd", PROJECT_DIR, "--non-interactive"], {
+            env: this.env,
+            input,
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        });
+    }
+
+    private check(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
+        if (r.status !== 0) throw new Error(`pulumi ${what} failed (exit ${r.status}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
+        return r;
+    }
+
+    private get stackArgs(): string[] {
+        return ["--stack", this.options.stack, "--config-file", this.configFile];
+    }
+
+    init(privateKey: string): void {
+        this.check(this.pulumi(["stack", "init", this.options.stack]), "stack init");
+        fs.writeFileSync(this.configFile, YAML.stringify({ config: {} }));
+        this.check(this.pulumi(["config", "set", "--secret", "haplane:sshPrivateKey", ...this.stackArgs], privateKey), "config set");
+    }
+
+    /** Replaces the plain `haplane:` settings, keeping the secret key set by init. */
+    configure(settings: Record<string, unknown>): void {
+        const doc = YAML.parse(fs.readFileSync(this.configFile, "utf8")) as { config: Record<string, unknown> };
+        for (const [key, value] of Object.entries(settings)) doc.config[`haplane:${key}`] = value;
+        fs.writeFileSync(this.configFile, YAML.stringify(doc));
+    }
+
+    /** `pulumi preview --diff`, read as JSON: which resources each kind of step touches. */
+    preview(): { ops: StepOps; diff: string } {
+        const r = this.check(this.pulumi(["preview", "--json", "--diff", ...this.stackArgs]), "preview");
+        const json = JSON.parse(r.stdout) as { steps?: { op: string; urn: string }[] };
+        const ops: StepOps = { create: [], update: [], delete: [], replace: [] };
+        for (const step of json.steps ?? []) {
+            const name = `${step.urn.split("::")[2].split("$").pop()}::${step.urn.split("::")[3]}`;
+            // The stack and default providers are the engine's own bookkeeping.
+            if (/^pulumi:(pulumi:Stack|providers:)/.test(name)) continue;
+            if (step.op === "create") ops.create.push(name);
+            else if (step.op === "update") ops.update.push(name);
+            else if (step.op === "delete") ops.delete.push(name);
+            else if (step.op !== "same" && step.op !== "read") ops.replace.push(`${step.op} ${name}`);
+        }
+        for (const list of Object.values(ops)) list.sort();
+        return { ops, diff: r.stdout };
+    }
+
+    up(): SpawnSyncReturns<string> {
+        return this.pulumi(["up", "--yes", "--skip-preview", ...this.stackArgs]);
+    }
+
+    upOrThrow(): SpawnSyncReturns<string> {
+        return this.check(this.up(), "up");
+    }
+
+    destroy(extra: string[]): SpawnSyncReturns<string> {
+        return this.pulumi(["destroy", "--yes", "--skip-preview", ...extra, ...this.stackArgs]);
+    }
+
+    outputs(): Record<string, unknown> {
+        return JSON.parse(this.check(this.pulumi(["stack", "output", "--json", "--stack", this.options.stack]), "stack output").stdout);
+    }
+
+    /** URN of a resource in the current state, by type and name. */
+    urn(type: string, name: string): string {
+        const r = this.check(this.pulumi(["stack", "export", "--stack", this.options.stack]), "stack export");
+        const state = JSON.parse(r.stdout) as { deployment: { resources: { urn: string; type: string }[] } };
+        const found = state.deployment.resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));
+        if (!found) throw new Error(`no ${type} ${name} in the stack`);
+        return found.urn;
+    }
+}
+
+/** The stand-ins' event log: `<time> <event> <args...>` per line. */
+export class EventLog {
+    private mark = 0;
+    constructor(readonly file: string) {}
+
+    all(): string[] {
+        if (!fs.existsSync(this.file)) return [];
+        return fs.readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => l.replace(/^\S+ /, ""));
+    }
+
+    /** Events since the previous call. */
+    sinceMark(): string[] {
+        const events = this.all();
+        const fresh = events.slice(this.mark);
+        this.mark = events.length;
+        return fresh;
+    }
+}
