@@ -74,6 +74,9 @@ machine-create)
     if [[ $HOLDS == 1 ]]; then claim "node:$NAME"; fi
     ;;
 machine-update)
+    # Cloud updates take seconds: a frontend that does not wait for this one would find the
+    # address still held, rather than win a race by luck.
+    sleep 2
     if [[ $HOLDS == 1 ]]; then claim "node:$NAME"; else release "node:$NAME"; fi
     log "machine-update $NAME holds=$HOLDS"
     ;;
@@ -91,6 +94,7 @@ frontend-update)
     log "frontend-update backends=$BACKENDS"
     ;;
 frontend-delete)
+    sleep 2
     release lb
     log "frontend-delete"
     ;;
