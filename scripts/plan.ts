@@ -10,9 +10,9 @@ import { readStackFile } from "./offline/stackFile";
 const HOLDERS: EndpointHolder[] = ["absent", "free", "node", "loadBalancer"];
 
 async function main(argv: string[]): Promise<void> {
-    const file = argv.find((a) => !a.startsWith("--"));
+    const file = argv.find((a, i) => !a.startsWith("--") && argv[i - 1] !== "--endpoint-holder");
     const holderFlag = argv.indexOf("--endpoint-holder");
-    const endpointHolder = holderFlag >= 0 ? (argv[holderFlag + 1] as EndpointHolder) : undefined;
+    const endpointHolder = holderFlag >= 0 ? ((argv[holderFlag + 1] ?? "") as EndpointHolder) : undefined;
     if (!file) throw new Error("usage: npm run --silent plan -- Pulumi.<stack>.yaml [--endpoint-holder absent|free|node|loadBalancer]");
     if (endpointHolder !== undefined && !HOLDERS.includes(endpointHolder)) {
         throw new Error(`--endpoint-holder must be one of ${HOLDERS.join(", ")}`);

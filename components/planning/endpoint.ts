@@ -25,10 +25,10 @@ export interface EndpointPlan {
     /** true when a second `pulumi up` is needed to finish a load balancer -> node handoff. */
     handoffPending: boolean;
     /**
-     * true in the run that moves the address from a node to the load balancer: the frontend
-     * must then wait for the nodes' updates (which release it). In every other run the
-     * frontend carries no dependency on any node, so that a break-glass
-     * `destroy --target <node> --target-dependents` never reaches the load balancer.
+     * true unless the load balancer already holds the address: the frontend must then wait
+     * for the nodes' updates (one of which may release it; waiting is harmless otherwise).
+     * Once the load balancer holds it, the frontend carries no dependency on any node, so a
+     * break-glass `destroy --target <node> --target-dependents` never reaches it.
      */
     frontendWaitsForNodes: boolean;
     /** A sentence for the stack output `endpointHandoff`. */
@@ -45,7 +45,7 @@ export function planEndpoint(replicaNames: string[], observed: EndpointHolder): 
         return {
             mode,
             handoffPending: false,
-            frontendWaitsForNodes: observed === "node",
+            frontendWaitsForNodes: observed !== "loadBalancer",
             status: `held by the load balancer in front of ${replicaNames.length} replicas`,
         };
     }
