@@ -240,7 +240,10 @@ if $WITH_KUBERNETES; then build_kubernetes; fi
 log "toolchain done in $((SECONDS - total_start))s"
 
 "$BIN/pulumi" version
-echo "export PATH=$BIN:\$PATH"
+# The command provider is installed as a plugin of this PULUMI_HOME (a copy on PATH would
+# make every run warn "using pulumi-resource-command from $PATH").
+"$BIN/pulumi" plugin ls 2>/dev/null | sed -n '1,5p'
+echo "export PATH=$BIN:\$PATH PULUMI_HOME=$PULUMI_HOME   # or: source scripts/engine-env.sh"
 
 if ((${#MISSING[@]})); then
   printf 'toolchain.sh: ERROR: unavailable offline (the Go module proxy does not serve the pinned module):\n' >&2
