@@ -42,8 +42,6 @@ export interface Machine {
     internalIp: pulumi.Output<string>;
     /** The machine's own public address (never the endpoint), when it has one. */
     externalIp: pulumi.Output<string | undefined>;
-    /** Every address this machine's API server may be reached on (certificate SANs). */
-    addresses: pulumi.Output<string[]>;
     /** Platform handle for load-balancer membership (e.g. GCE instance self-link). */
     ref: pulumi.Output<string>;
     /** The resources that must exist before bootstrap, and be deleted last. */

@@ -63,7 +63,6 @@ export function controlPlaneInstance(ctx: ClusterContext, args: MachineArgs, par
     return {
         internalIp: internalAddress.address,
         externalIp: externalAddress.address,
-        addresses: pulumi.all([internalAddress.address, externalAddress.address]).apply((a) => a),
         ref: instance.selfLink,
         resources: [instance],
     };

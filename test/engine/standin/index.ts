@@ -56,7 +56,6 @@ export function standinPlatform(settings: StandinSettings): Platform {
             return {
                 internalIp: pulumi.output(host),
                 externalIp: pulumi.output<string | undefined>(undefined),
-                addresses: pulumi.output([host]),
                 ref: pulumi.output(name),
                 resources: [machine],
             };
