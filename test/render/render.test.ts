@@ -65,7 +65,8 @@ describe("cloud-init", () => {
     it("passes cloud-init's own schema check when cloud-init is installed", function () {
         requireTool(this, "cloud-init");
         const fs = require("fs") as typeof import("fs");
-        const file = `${require("os").tmpdir()}/haplane-cloud-init.yaml`;
+        const os = require("os") as typeof import("os");
+        const file = `${fs.mkdtempSync(`${os.tmpdir()}/haplane-cloud-init-`)}/user-data.yaml`;
         fs.writeFileSync(file, text);
         const r = spawnSync("cloud-init", ["schema", "-c", file], { encoding: "utf8" });
         assert.equal(r.status, 0, r.stdout + r.stderr);
