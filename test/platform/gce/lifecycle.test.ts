@@ -9,10 +9,13 @@ const urns = (p: Plan, type: string) => new Map(ofType(p, type).map((r) => [r.na
 
 /**
  * Instance fields the GCE provider updates in place, which may differ between one and three
- * replicas. Checked against DESIGN.md's provider facts ("accessConfig.natIp on an instance
- * updates in place"; "alias IP /32 on the node (updates in place)"), which come from the
- * provider's google_compute_instance schema, where network_interface.access_config.nat_ip
- * and network_interface.alias_ip_range are updatable (no ForceNew).
+ * replicas. Checked in the schema of google_compute_instance, which pulumi-gcp bridges
+ * (terraform-provider-google, google/services/compute/resource_compute_instance.go):
+ * network_interface.access_config.nat_ip is Optional+Computed with no ForceNew, and
+ * network_interface.alias_ip_range is Optional with no ForceNew (both applied by the
+ * provider's update through delete/add access config and UpdateNetworkInterface); DESIGN.md
+ * states the same facts. network_ip, which is ForceNew in some provider versions, never changes
+ * here: it is the replica's reserved internal address.
  */
 const IN_PLACE_INSTANCE_PATHS = ["networkInterfaces[0].accessConfigs[0].natIp", "networkInterfaces[0].aliasIpRanges"];
 
