@@ -12,9 +12,8 @@ const urns = (p: Plan, type: string) => new Map(ofType(p, type).map((r) => [r.na
  * replicas. Checked in the schema of google_compute_instance, which pulumi-gcp bridges
  * (terraform-provider-google, google/services/compute/resource_compute_instance.go):
  * network_interface.access_config.nat_ip is Optional+Computed with no ForceNew, and
- * network_interface.alias_ip_range is Optional with no ForceNew (both applied by the
- * provider's update through delete/add access config and UpdateNetworkInterface); DESIGN.md
- * states the same facts. network_ip, which is ForceNew in some provider versions, never changes
+ * network_interface.alias_ip_range is Optional with no ForceNew; DESIGN.md states the same
+ * facts. network_ip, which is ForceNew in some provider versions, never changes
  * here: it is the replica's reserved internal address.
  */
 const IN_PLACE_INSTANCE_PATHS = ["networkInterfaces[0].accessConfigs[0].natIp", "networkInterfaces[0].aliasIpRanges"];
