@@ -1,13 +1,13 @@
 // etcd (stacked) and control-plane membership: kubeadm init on the founder, joins one at a
 // time, and per member a removal hook that runs on a surviving peer before the machine goes.
-import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { StackConfig } from "./config/schema";
 import { sshConnection } from "./connection";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { MemberPlan, planMembership } from "./planning/membership";
-import { kubeadmMembership, localScriptPath, MembershipCommands, scriptLine } from "./render/commands";
+import { kubeadmMembership, MembershipCommands } from "./render/commands";
+import { sshDeleteHook } from "./sshHook";
 import { apiServerSans, endpointHost, JoinTicket, KubeadmNode, renderInitConfig, renderJoinConfig } from "./render/kubeadm";
 
 export interface EtcdClusterArgs {
@@ -31,8 +31,6 @@ export interface Member {
     /** Its delete removes the member through the sponsor. */
     removal: command.local.Command;
 }
-
-const leaveScript = () => fs.readFileSync(localScriptPath("leave"), "utf8");
 
 export class EtcdCluster extends pulumi.ComponentResource {
     readonly members: Member[];
@@ -117,27 +115,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
      * it before deleting that machine, and nothing of any other replica depends on it.
      */
     private removal(plan: MemberPlan, sponsor: ControlPlaneNode, node: ControlPlaneNode, args: EtcdClusterArgs, run: MembershipCommands) {
-        const ssh = args.config.ssh;
-        const bastion = ssh.bastion ? `${ssh.bastion.user ?? ssh.user}@${ssh.bastion.host}:${ssh.bastion.port}` : "";
-        return new command.local.Command(
+        return sshDeleteHook(
             `${plan.name}-removal`,
-            {
-                create: scriptLine(leaveScript(), "leave", ["arm"], false),
-                update: scriptLine(leaveScript(), "leave", ["arm"], false),
-                delete: scriptLine(leaveScript(), "leave", ["remove"], false),
-                environment: {
-                    MEMBER: plan.name,
-                    SPONSOR: sponsor.internalIp,
-                    SSH_USER: ssh.user,
-                    SSH_PORT: String(ssh.port),
-                    SSH_KEY: args.sshPrivateKey,
-                    SSH_BASTION: bastion,
-                    CONNECT_TIMEOUT: String(ssh.perDialTimeoutSeconds),
-                    CONNECT_ATTEMPTS: String(ssh.dialErrorLimit),
-                    REMOTE_COMMAND: run.remove(plan.name),
-                },
-            },
-            { parent: this, dependsOn: node.machine.resources, additionalSecretOutputs: ["stdout", "stderr"] },
+            { config: args.config, member: plan.name, host: sponsor.internalIp, sshPrivateKey: args.sshPrivateKey, remoteCommand: run.remove(plan.name) },
+            { parent: this, dependsOn: node.machine.resources },
         );
     }
 }

@@ -38,7 +38,8 @@ export class HaControlPlane extends pulumi.ComponentResource {
         super("haplane:index:HaControlPlane", name, {}, opts);
         const { config, platform } = args;
         const replicas = placeReplicas(platform.name, config.controlPlane.replicas, config.controlPlane.zones);
-        const ctx: ClusterContext = { config, prefix: config.clusterName, replicas };
+        const sshPrivateKey = pulumi.secret(args.sshPrivateKey);
+        const ctx: ClusterContext = { config, prefix: config.clusterName, replicas, sshPrivateKey };
 
         this.vip = new Vip("endpoint", { ctx, platform }, { parent: this });
         platform.network(ctx, this.vip.endpoint, this);
@@ -79,7 +80,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 config,
                 nodes: this.nodes,
                 endpointAddress: this.vip.address,
-                sshPrivateKey: pulumi.secret(args.sshPrivateKey),
+                sshPrivateKey,
                 endpointReady: this.loadBalancer ? this.loadBalancer.ready : this.nodes[0].machine.resources,
                 membership: args.membership,
             },

@@ -80,3 +80,28 @@ export function checkMembershipRules(cp: ControlPlaneShape, platform: string, re
     }
     return problems;
 }
+
+interface OnpremShape {
+    controlPlane: { replicas: ReplicaSpec };
+    endpoint: { address?: string };
+}
+
+/** On-prem hosts are named and addressed explicitly, and the VIP is none of them. */
+export function checkOnpremRules(cfg: OnpremShape): RuleProblem[] {
+    const replicasPath = ["controlPlane", "replicas"];
+    if (!Array.isArray(cfg.controlPlane.replicas)) {
+        return [{ path: replicasPath, message: "must list the hosts as {name, zone, address} on platform onprem (a count cannot name hosts)" }];
+    }
+    const seen = new Map<string, string>();
+    for (const [i, r] of cfg.controlPlane.replicas.entries()) {
+        const address = (r as { address?: string }).address;
+        if (!address) return [{ path: [...replicasPath, i, "address"], message: `is required on platform onprem: the address of host ${r.name}` }];
+        if (seen.has(address)) return [{ path: [...replicasPath, i, "address"], message: `${address} is also the address of ${seen.get(address)}: every host needs its own` }];
+        seen.set(address, r.name);
+    }
+    if (!cfg.endpoint.address) return [{ path: ["endpoint", "address"], message: "is required on platform onprem: the virtual IP clients use (kept by keepalived)" }];
+    if (seen.has(cfg.endpoint.address)) {
+        return [{ path: ["endpoint", "address"], message: `${cfg.endpoint.address} is the address of host ${seen.get(cfg.endpoint.address)}; the VIP must be a free address` }];
+    }
+    return [];
+}

@@ -2,7 +2,7 @@
 // program, in the offline plan and in unit tests. Every key lives in the `haplane:`
 // namespace; error messages name the full key (e.g. `haplane:controlPlane.replicas`).
 import { z } from "zod";
-import { checkMembershipRules } from "./rules";
+import { checkMembershipRules, checkOnpremRules } from "./rules";
 
 /** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
 const label = (max: number) =>
@@ -11,6 +11,9 @@ const label = (max: number) =>
         .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a lower-case DNS label (a-z, 0-9, '-'; starts with a letter)")
         .max(max, `must be at most ${max} characters`);
 
+const ipv4 = z
+    .string()
+    .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, "must be an IPv4 address");
 const cidr = z
     .string()
     .regex(
@@ -20,11 +23,14 @@ const cidr = z
 
 export const PLATFORMS = ["gce", "aws", "onprem"] as const;
 /** Platforms this version can provision; the others are designed for but not built yet. */
-export const AVAILABLE_PLATFORMS = ["gce"] as const;
+export const AVAILABLE_PLATFORMS = ["gce", "onprem"] as const;
 
 const namedReplica = z.strictObject({
     name: label(30),
-    zone: z.string().min(1, "must name a zone"),
+    /** A zone (GCE, AWS) or a failure domain such as a rack or room (on-prem). */
+    zone: z.string().min(1, "must name a zone or failure domain"),
+    /** On-prem: the host's address (SSH, etcd peer, API server). */
+    address: ipv4.optional(),
 });
 
 const controlPlane = z.strictObject({
@@ -49,6 +55,8 @@ const etcd = z.strictObject({
 });
 
 const endpoint = z.strictObject({
+    /** On-prem: the virtual IP keepalived floats across the control-plane hosts. */
+    address: ipv4.optional(),
     port: z.number().int().min(1).max(65535).default(6443),
     /** true: a private address in the VPC (alias IP, then an internal passthrough LB). */
     internal: z.boolean().default(false),
@@ -100,9 +108,31 @@ const gce = z.strictObject({
     image: z.string().min(1).default("ubuntu-os-cloud/ubuntu-2404-lts-amd64"),
 });
 
+const onprem = z.strictObject({
+    /** `distribution`: install from the hosts' package repositories; `preinstalled`: air-gapped hosts. */
+    packages: z.enum(["distribution", "preinstalled"]).default("distribution"),
+    keepalived: z
+        .strictObject({
+            /** false when the site's own load balancer already serves endpoint.address. */
+            enabled: z.boolean().default(true),
+            /** Interface carrying the VIP; detected on each host from its route to the VIP when unset. */
+            interface: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, "must be a network interface name").optional(),
+            /** VRRP router id; derived from the cluster name and VIP (stable across runs) when unset. */
+            vrid: z.number().int().min(1).max(255).optional(),
+            /** VRRPv3 advertisement interval: failover takes about 3 intervals. */
+            advertIntervalSeconds: z
+                .number()
+                .min(0.01)
+                .max(40.95)
+                .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-9, "must be a multiple of 0.01 s")
+                .default(0.2),
+        })
+        .default({ enabled: true, advertIntervalSeconds: 0.2 }),
+});
+
 const stackObject = z.strictObject({
         platform: z.enum(PLATFORMS).refine((p) => (AVAILABLE_PLATFORMS as readonly string[]).includes(p), {
-            message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only; aws and onprem are planned`,
+            message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only; aws is planned`,
         }),
         clusterName: label(20),
         kubernetesVersion: z
@@ -119,6 +149,7 @@ const stackObject = z.strictObject({
         adminCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to SSH to the nodes"),
         ssh: ssh,
         gce: gce.optional(),
+        onprem: onprem.optional(),
 });
 
 /** Every key of the `haplane:` namespace that the program reads. */
@@ -129,12 +160,20 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
             ctx.addIssue({ code: "custom", path: ["gce"], message: "is required when platform is gce (project and region)" });
             return;
         }
-        if (cfg.etcd.topology === "external" && cfg.platform !== "onprem") {
+        if (cfg.etcd.topology === "external") {
             ctx.addIssue({
                 code: "custom",
                 path: ["etcd", "topology"],
-                message: `'external' is offered on platform onprem only; on ${cfg.platform} etcd is stacked on the control-plane nodes`,
+                message:
+                    cfg.platform === "onprem"
+                        ? "'external' is not available yet in this version; use 'stacked' (etcd on the control-plane hosts)"
+                        : `'external' is offered on platform onprem only; on ${cfg.platform} etcd is stacked on the control-plane nodes`,
             });
+        }
+        if (cfg.platform === "onprem") {
+            for (const problem of checkOnpremRules(cfg)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+        } else if (cfg.endpoint.address) {
+            ctx.addIssue({ code: "custom", path: ["endpoint", "address"], message: `is for platform onprem only; on ${cfg.platform} the endpoint address is reserved by the cloud` });
         }
         const region = cfg.platform === "gce" ? cfg.gce?.region : undefined;
         for (const problem of checkMembershipRules(cfg.controlPlane, cfg.platform, region)) {

@@ -13,6 +13,8 @@ export interface ClusterContext {
     prefix: string;
     /** Every replica, in join order. */
     replicas: Replica[];
+    /** For platforms that configure hosts over SSH (a Pulumi secret). */
+    sshPrivateKey: pulumi.Output<string>;
 }
 
 /** The reserved endpoint address (GCE static address, AWS EIP, on-prem VIP). */

@@ -31,7 +31,17 @@ export interface MembershipCommands {
     remove(name: string): string;
 }
 
-export type NodeScript = "member" | "join-ticket" | "member-remove";
+export type NodeScript =
+    | "member"
+    | "join-ticket"
+    | "member-remove"
+    // on-prem hosts
+    | "host-prepare"
+    | "host-release"
+    | "detect-interface"
+    | "check-apiserver"
+    | "vip-apply"
+    | "lb-apply";
 /** Scripts that run where Pulumi runs. */
 export type LocalScript = "leave";
 
@@ -43,8 +53,12 @@ export function localScriptPath(script: LocalScript): string {
     return path.join(__dirname, "scripts", `${script}.sh`);
 }
 
+export function scriptText(script: NodeScript): string {
+    return fs.readFileSync(scriptPath(script), "utf8");
+}
+
 export function scriptCommand(script: NodeScript, args: string[] = []): string {
-    return scriptLine(fs.readFileSync(scriptPath(script), "utf8"), script, args);
+    return scriptLine(scriptText(script), script, args);
 }
 
 /** Membership through kubeadm and etcdctl on real control-plane nodes. */

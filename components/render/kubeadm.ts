@@ -54,6 +54,11 @@ function apiServerArgs(config: StackConfig): Record<string, string> {
     } else {
         flags["feature-gates"] = "APIServerIdentity=false";
     }
+    if (config.platform === "onprem") {
+        // SO_REUSEPORT on the API server's *:port lets haproxy bind <VIP>:port on the same
+        // node; the kernel hands VIP traffic to the more specific haproxy listener.
+        flags["permit-port-sharing"] = "true";
+    }
     return flags;
 }
 

@@ -37,6 +37,9 @@ export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks 
                 case "command:remote:Command":
                     if (args.name.endsWith("-ticket")) {
                         state.stdout = JSON.stringify({ token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" });
+                    } else if (args.name.endsWith("-vip-interface")) {
+                        // Offline, no host can be asked: the plan names the interface "detected".
+                        state.stdout = "detected";
                     } else {
                         state.stdout = "";
                     }

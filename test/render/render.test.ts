@@ -74,7 +74,7 @@ describe("cloud-init", () => {
 });
 
 describe("node scripts", () => {
-    const scripts: NodeScript[] = ["member", "join-ticket", "member-remove"];
+    const scripts: NodeScript[] = ["member", "join-ticket", "member-remove", "host-prepare", "host-release", "vip-apply", "lb-apply"];
     for (const file of [...scripts.map(scriptPath), localScriptPath("leave")]) {
         it(`${file.split("/").pop()} passes shellcheck`, function () {
             requireTool(this, "shellcheck");

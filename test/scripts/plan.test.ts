@@ -34,6 +34,15 @@ describe("npm run plan", function () {
         assert.ok(r.stdout.includes('"[secret]"'));
     });
 
+    it("prints the on-prem example stack's plan", () => {
+        const r = runPlan("Pulumi.onprem.yaml");
+        assert.equal(r.status, 0, r.stderr);
+        const plan = JSON.parse(r.stdout);
+        assert.equal(plan.stack, "onprem");
+        assert.equal(plan.outputs.endpointAddress, "198.18.0.100");
+        assert.ok(plan.resources.some((x: { name: string }) => x.name === "cp-2-keepalived"));
+    });
+
     it("exits non-zero with one line naming the key and nothing on stdout for 2 replicas", () => {
         const r = runPlan(exampleWithReplicas("two", 2));
         assert.notEqual(r.status, 0);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The local half of one member's removal; runs where Pulumi runs. usage: leave.sh arm|remove
+# The local half of a delete-time action on a host: a member's removal (run on its sponsor)
+# or an on-prem host's release (run on the host). Runs where Pulumi runs.
+# usage: leave.sh arm|remove
 #   arm    (create/update): only checks that the SSH key parses;
-#   remove (delete):        runs REMOTE_COMMAND on the sponsor over SSH, with bounded retries.
-# Running locally keeps the removal free of any dependency on the sponsor's machine, so
-# neither a break-glass destroy of another replica nor a sponsor that is still booting
+#   remove (delete):        runs REMOTE_COMMAND on SPONSOR over SSH, with bounded retries.
+# Running locally keeps the action free of any dependency on the target's machine, so
+# neither a break-glass destroy of another replica nor a target that is still booting
 # touches it. Environment: MEMBER, SPONSOR, SSH_USER, SSH_PORT, SSH_KEY (secret),
-# SSH_BASTION (user@host:port, optional), CONNECT_TIMEOUT, CONNECT_ATTEMPTS, REMOTE_COMMAND.
+# SSH_BASTION (user@host:port, optional), CONNECT_TIMEOUT, CONNECT_ATTEMPTS, REMOTE_COMMAND,
+# ON_UNREACHABLE (fail, the default, or skip: a dead host needs no release).
 set -euo pipefail
 mode=${1:?usage: leave.sh arm|remove}
 keyfile=$(mktemp)
@@ -32,7 +35,10 @@ set +e
 timeout 900 ssh "${opts[@]}" "$SSH_USER@$SPONSOR" "$REMOTE_COMMAND"
 status=$?
 set -e
-if [[ $status -eq 255 ]]; then
+if [[ $status -eq 255 && ${ON_UNREACHABLE:-fail} == skip ]]; then
+    echo "haplane: $SPONSOR ($MEMBER) is unreachable; skipped its release: wipe the host before reusing it" >&2
+    exit 0
+elif [[ $status -eq 255 ]]; then
     echo "haplane: could not reach $MEMBER's sponsor $SPONSOR over SSH ($CONNECT_ATTEMPTS attempts of ${CONNECT_TIMEOUT}s);" \
         "$MEMBER is still an etcd member and its machine stays. Bring $SPONSOR back and run 'pulumi up' again." >&2
 elif [[ $status -eq 124 ]]; then

@@ -1,0 +1,98 @@
+// An on-prem host as a control-plane machine: prepared over SSH, carrying its keepalived
+// (VIP) and haproxy (two or more nodes) configuration, and released when it leaves. Only the
+// release has a delete action, and it is a bounded local hook that skips a dead host, so
+// removing a host never waits on that host.
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { sshConnection } from "../../connection";
+import { renderHaproxyCfg } from "../../render/haproxy";
+import { apiServerTrackScript, priorityFor, renderKeepalivedConf, vridFor } from "../../render/keepalived";
+import { scriptCommand, scriptText } from "../../render/commands";
+import { sshDeleteHook } from "../../sshHook";
+import { ClusterContext, Machine, MachineArgs } from "../types";
+
+/** The address of a named on-prem host (validated present by the config rules). */
+export function hostAddress(ctx: ClusterContext, name: string): string {
+    const replicas = ctx.config.controlPlane.replicas;
+    const found = Array.isArray(replicas) ? replicas.find((r) => r.name === name)?.address : undefined;
+    if (!found) throw new Error(`haplane:controlPlane.replicas: host ${name} has no address`);
+    return found;
+}
+
+export function onpremHost(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine {
+    const { config, sshPrivateKey } = ctx;
+    const name = args.replica.name;
+    const address = hostAddress(ctx, name);
+    const connection = sshConnection(config, address, sshPrivateKey);
+    const vip = config.endpoint.address!;
+    const port = config.endpoint.port;
+    const keepalived = config.onprem?.keepalived ?? { enabled: true, advertIntervalSeconds: 0.2 };
+    const balanced = ctx.replicas.length >= 2;
+
+    const prepare = new command.remote.Command(
+        name,
+        {
+            connection,
+            create: scriptCommand("host-prepare", [config.onprem?.packages ?? "distribution", config.kubernetesVersion]),
+            update: scriptCommand("host-prepare", [config.onprem?.packages ?? "distribution", config.kubernetesVersion]),
+        },
+        { parent },
+    );
+    const release = sshDeleteHook(
+        `${name}-release`,
+        { config, member: name, host: address, sshPrivateKey, remoteCommand: scriptCommand("host-release"), onUnreachable: "skip" },
+        { parent, dependsOn: [prepare] },
+    );
+
+    const iface = keepalived.interface
+        ? pulumi.output(keepalived.interface)
+        : new command.remote.Command(
+              `${name}-vip-interface`,
+              { connection, create: scriptCommand("detect-interface", [vip]), update: scriptCommand("detect-interface", [vip]) },
+              { parent, dependsOn: [prepare] },
+          ).stdout;
+    const index = ctx.replicas.findIndex((r) => r.name === name);
+    const vipConfig = iface.apply((interfaceName) =>
+        JSON.stringify({
+            enabled: keepalived.enabled,
+            check: scriptText("check-apiserver"),
+            conf: keepalived.enabled
+                ? renderKeepalivedConf({
+                      nodeName: name,
+                      interface: interfaceName.trim(),
+                      vip,
+                      vrid: keepalived.vrid ?? vridFor(config.clusterName, vip),
+                      priority: priorityFor(index),
+                      unicastSourceIp: address,
+                      unicastPeers: ctx.replicas.filter((r) => r.name !== name).map((r) => hostAddress(ctx, r.name)),
+                      advertIntervalSeconds: keepalived.advertIntervalSeconds,
+                      trackScript: apiServerTrackScript(port, balanced),
+                  })
+                : "",
+        }),
+    );
+    const vrrp = new command.remote.Command(
+        `${name}-keepalived`,
+        { connection, create: scriptCommand("vip-apply"), update: scriptCommand("vip-apply"), stdin: vipConfig },
+        { parent, dependsOn: [prepare] },
+    );
+
+    const lbConfig = JSON.stringify({
+        enabled: balanced,
+        cfg: balanced
+            ? renderHaproxyCfg({ bindAddress: vip, bindPort: port, backends: ctx.replicas.map((r) => ({ name: r.name, address: hostAddress(ctx, r.name), port })) })
+            : "",
+    });
+    const haproxy = new command.remote.Command(
+        `${name}-haproxy`,
+        { connection, create: scriptCommand("lb-apply"), update: scriptCommand("lb-apply"), stdin: lbConfig },
+        { parent, dependsOn: [prepare] },
+    );
+
+    return {
+        internalIp: pulumi.output(address),
+        externalIp: pulumi.output<string | undefined>(undefined),
+        ref: pulumi.output(name),
+        resources: [prepare, release, vrrp, haproxy],
+    };
+}
