@@ -6,6 +6,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "project");
+/** The main program (index.ts) in a project that declares only the offline providers. */
+export const MAIN_PROJECT_DIR = path.resolve(__dirname, "..", "main");
 
 export interface StepOps {
     create: string[];
@@ -16,6 +18,8 @@ export interface StepOps {
 
 export interface EngineStackOptions {
     workDir: string;
+    /** Defaults to the stand-in project. */
+    projectDir?: string;
     stack: string;
     /** Extra environment for the program (stand-in settings). */
     env: Record<string, string>;
@@ -40,7 +44,7 @@ export class EngineStack {
     }
 
     pulumi(args: string[], input?: string): SpawnSyncReturns<string> {
-        return spawnSync("pulumi", [...args, "--cwd", PROJECT_DIR, "--non-interactive"], {
+        return spawnSync("pulumi", [...args, "--cwd", this.options.projectDir ?? PROJECT_DIR, "--non-interactive"], {
             env: this.env,
             input,
             encoding: "utf8",
