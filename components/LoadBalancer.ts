@@ -8,7 +8,7 @@ export interface LoadBalancerArgs {
     platform: Platform;
     endpoint: EndpointAddress;
     nodes: ControlPlaneNode[];
-    /** true in the run where a node still holds the address (see EndpointPlan). */
+    /** true unless the load balancer already holds the address (see EndpointPlan.frontendWaitsForNodes). */
     waitForNodes: pulumi.Input<boolean>;
 }
 
