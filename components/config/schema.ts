@@ -71,16 +71,24 @@ const endpoint = z.strictObject({
         .optional(),
 });
 
-const apiServerIdentity = z
-    .strictObject({
-        enabled: z.boolean().default(true),
-        renewIntervalSeconds: z.number().int().min(1).default(10),
-        leaseDurationSeconds: z.number().int().min(10).default(3600),
-    })
-    .refine((v) => v.renewIntervalSeconds < v.leaseDurationSeconds, {
-        message: "renewIntervalSeconds must be shorter than leaseDurationSeconds",
-        path: ["renewIntervalSeconds"],
-    });
+// API server identity leases (kube-up's APIServerIdentity). kube-apiserver 1.31+ has no flag
+// for their timing: the lease lasts 3600 s and is renewed every 10 s. The keys stay so that a
+// stack states what it relies on, but only those values can be honoured.
+const IDENTITY_LEASE_SECONDS = 3600;
+const IDENTITY_RENEW_SECONDS = 10;
+const apiServerIdentity = z.strictObject({
+    enabled: z.boolean().default(true),
+    renewIntervalSeconds: z
+        .number()
+        .int()
+        .refine((v) => v === IDENTITY_RENEW_SECONDS, `must be ${IDENTITY_RENEW_SECONDS}: kube-apiserver 1.31 and later renew identity leases every ${IDENTITY_RENEW_SECONDS} s and have no flag to change it`)
+        .default(IDENTITY_RENEW_SECONDS),
+    leaseDurationSeconds: z
+        .number()
+        .int()
+        .refine((v) => v === IDENTITY_LEASE_SECONDS, `must be ${IDENTITY_LEASE_SECONDS}: kube-apiserver 1.31 and later fix identity leases at ${IDENTITY_LEASE_SECONDS} s and have no flag to change it`)
+        .default(IDENTITY_LEASE_SECONDS),
+});
 
 const ssh = z.strictObject({
     user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a POSIX user name").default("haplane"),

@@ -45,15 +45,9 @@ const leaderElection = {
 };
 
 function apiServerArgs(config: StackConfig): Record<string, string> {
-    const identity = config.apiServerIdentity;
-    const flags: Record<string, string> = {};
-    if (identity.enabled) {
-        flags["feature-gates"] = "APIServerIdentity=true";
-        flags["identity-lease-duration-seconds"] = String(identity.leaseDurationSeconds);
-        flags["identity-lease-renew-interval-seconds"] = String(identity.renewIntervalSeconds);
-    } else {
-        flags["feature-gates"] = "APIServerIdentity=false";
-    }
+    // Only the gate: kube-apiserver 1.31+ has no lease timing flags (fixed at 3600 s / 10 s;
+    // the schema accepts only those values).
+    const flags: Record<string, string> = { "feature-gates": `APIServerIdentity=${config.apiServerIdentity.enabled}` };
     if (config.platform === "onprem") {
         // SO_REUSEPORT on the API server's *:port lets haproxy bind <VIP>:port on the same
         // node; the kernel hands VIP traffic to the more specific haproxy listener.

@@ -125,8 +125,10 @@ describe("stack config validation", () => {
         c3.etcd = { topology: "external" };
         rejects(c3, "haplane:etcd.topology", /onprem only/);
         const c4 = baseConfig();
-        c4.apiServerIdentity = { renewIntervalSeconds: 60, leaseDurationSeconds: 30 };
-        rejects(c4, "haplane:apiServerIdentity.renewIntervalSeconds", /shorter than leaseDurationSeconds/);
+        c4.apiServerIdentity = { renewIntervalSeconds: 60 };
+        rejects(c4, "haplane:apiServerIdentity.renewIntervalSeconds", /must be 10: kube-apiserver 1\.31 and later/);
+        c4.apiServerIdentity = { leaseDurationSeconds: 30 };
+        rejects(c4, "haplane:apiServerIdentity.leaseDurationSeconds", /must be 3600/);
         const c5 = baseConfig();
         c5.kubernetesVersion = "1.29.0";
         rejects(c5, "haplane:kubernetesVersion", /1\.31 or newer/);

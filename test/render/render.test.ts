@@ -28,11 +28,13 @@ describe("kubeadm configuration", () => {
         assert.equal(c.controlPlaneEndpoint, "198.18.0.1:443");
     });
 
-    it("sets the API server identity lease flags", () => {
+    it("sets the API server identity gate, and no lease timing flag (kube-apiserver 1.31+ has none)", () => {
         const flags = Object.fromEntries(cluster.apiServer.extraArgs.map((a: { name: string; value: string }) => [a.name, a.value]));
-        assert.equal(flags["identity-lease-duration-seconds"], "3600");
-        assert.equal(flags["identity-lease-renew-interval-seconds"], "10");
         assert.equal(flags["feature-gates"], "APIServerIdentity=true");
+        assert.deepEqual(Object.keys(flags).filter((f) => f.startsWith("identity-lease")), []);
+        const off = parseStackConfig({ ...baseConfig(), apiServerIdentity: { enabled: false } });
+        const [, c] = docs(renderInitConfig(off, "198.18.0.1", node));
+        assert.deepEqual(c.apiServer.extraArgs, [{ name: "feature-gates", value: "APIServerIdentity=false" }]);
     });
 
     it("makes leader election explicit for controller-manager and scheduler", () => {
