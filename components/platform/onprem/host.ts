@@ -44,8 +44,9 @@ export function onpremHost(ctx: ClusterContext, args: MachineArgs, parent: pulum
         { parent, dependsOn: [prepare] },
     );
 
-    const iface = keepalived.interface
-        ? pulumi.output(keepalived.interface)
+    // No detection when the interface is given, or when keepalived is off.
+    const iface = keepalived.interface || !keepalived.enabled
+        ? pulumi.output(keepalived.interface ?? "")
         : new command.remote.Command(
               `${name}-vip-interface`,
               { connection, create: scriptCommand("detect-interface", [vip]), update: scriptCommand("detect-interface", [vip]) },

@@ -145,6 +145,7 @@ describe("on-prem plans", function () {
     it("turns keepalived off when the site's load balancer serves the VIP", async () => {
         const p = await plan(onprem(["h1"], { onprem: { keepalived: { enabled: false } } }));
         assert.deepEqual(stdin(p, "h1-keepalived").enabled, false);
+        assert.equal(p.resources.filter((r) => r.name.endsWith("-vip-interface")).length, 0, "nothing to detect");
     });
 
     it("releases a host through a bounded local hook that skips a dead host, after its member is removed", () => {
