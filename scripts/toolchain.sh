@@ -2,16 +2,19 @@
 # Build the offline Pulumi toolchain: the pulumi CLI and the Node.js language host from the
 # Go module proxy, and the command provider from this repo (tools/command-provider, our own
 # implementation of command 1.2.1's local and remote Command; upstream's module is not served).
-# Also kubeadm, from k8s.io/kubernetes through the wrapper module tools/kubeadm-build, which the
-# engine tier uses to validate the kubeadm configuration haplane renders.
+# Also kubeadm, kube-apiserver, kube-controller-manager and kube-scheduler, from k8s.io/kubernetes
+# through the wrapper module tools/kubeadm-build, which the engine tier uses to validate the
+# kubeadm configuration haplane renders and the component flags it carries.
 # These normally download from the internet, which this project's machines cannot reach.
 #
-#   scripts/toolchain.sh [--without-command] [--without-kubeadm] [--with-kubernetes]
+#   scripts/toolchain.sh [--without-command] [--without-kubeadm] [--without-control-plane]
+#                        [--with-kubernetes]
 #
 # --without-command skips the command provider, --without-kubeadm skips kubeadm (cold: about
-# 2 minutes on 2 cores, 65 MB of module downloads). --with-kubernetes also builds the kubernetes
-# provider, whose pinned module the proxy does not serve: that is reported at the end and
-# makes the run exit 1.
+# 2 minutes on 2 cores, 65 MB of module downloads), --without-control-plane skips the three
+# control-plane binaries (cold: about 3 minutes more on 2 cores, 17 MB more downloads).
+# --with-kubernetes also builds the kubernetes provider, whose pinned module the proxy does not
+# serve: that is reported at the end and makes the run exit 1.
 #
 # Builds are cached under $HAPLANE_TOOLCHAIN_DIR (default ~/.cache/haplane-toolchain), outside
 # the repo; bin/ holds the binaries. Stamp files keyed by version, commit or source hash make a
@@ -34,11 +37,14 @@ NODEJS_HOST_FALLBACK=v3.68.0
 COMMAND_VERSION=1.2.1
 COMMAND_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/command-provider" && pwd)"
 
-# kubeadm: the newest 1.32 patch for which the proxy serves k8s.io/kubernetes and every one of
-# its staging modules (later 1.32 patches lack some, e.g. k8s.io/kube-proxy v0.32.13). The
-# wrapper module pins it (go.mod, go.sum); this must name the same version.
-KUBEADM_VERSION=v1.32.5
-KUBEADM_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/kubeadm-build" && pwd)"
+# kubeadm and the control-plane binaries: the newest 1.32 patch for which the proxy serves
+# k8s.io/kubernetes and every one of its staging modules (later 1.32 patches lack some, e.g.
+# k8s.io/kube-proxy v0.32.13). The wrapper module pins it (go.mod, go.sum); this must name the
+# same version.
+K8S_VERSION=v1.32.5
+K8S_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/kubeadm-build" && pwd)"
+# Built by build_control_plane from k8s.io/kubernetes/cmd/<name>; each is a tool of the wrapper.
+CONTROL_PLANE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler)
 
 # Kubernetes provider 4.32.0: likewise untagged as a module, commit a03ff6ba58d2.
 KUBERNETES_VERSION=4.32.0
@@ -47,13 +53,15 @@ KUBERNETES_MODULE_VERSION=v4.0.0-20260608201737-a03ff6ba58d2
 
 WITH_COMMAND=true
 WITH_KUBEADM=true
+WITH_CONTROL_PLANE=true
 WITH_KUBERNETES=false
 for arg in "$@"; do
   case "$arg" in
     --without-command) WITH_COMMAND=false ;;
     --without-kubeadm) WITH_KUBEADM=false ;;
+    --without-control-plane) WITH_CONTROL_PLANE=false ;;
     --with-kubernetes) WITH_KUBERNETES=true ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "toolchain.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -226,48 +234,83 @@ build_command() {
   fi
 }
 
-# --- kubeadm -------------------------------------------------------------------------------
+# --- kubeadm and the control-plane binaries ------------------------------------------------
 # tools/kubeadm-build requires k8s.io/kubernetes and replaces each staging module (required
 # there at v0.0.0) with its published version; go.sum pins them all. Built like a release:
-# static, trimmed, with the version variables set as hack/lib/version.sh sets them, so that
-# `kubeadm version -o short` prints $KUBEADM_VERSION (kubeadm also compares it with the
-# kubernetesVersion of the configurations it reads).
-kubeadm_sources_hash() {
-  (cd "$KUBEADM_SRC" && cat go.mod go.sum | sha256sum | cut -c1-16)
+# static, trimmed, tags selinux,notest, with the version variables set as hack/lib/version.sh
+# sets them, so that `kubeadm version -o short` prints $K8S_VERSION (kubeadm also compares it
+# with the kubernetesVersion of the configurations it reads) and `kube-apiserver --version`
+# prints "Kubernetes $K8S_VERSION".
+k8s_sources_hash() {
+  (cd "$K8S_SRC" && cat go.mod go.sum | sha256sum | cut -c1-16)
 }
 
-build_kubeadm() {
-  local key; key="kubeadm $KUBEADM_VERSION src:$(kubeadm_sources_hash) $GO_VERSION"
-  if up_to_date kubeadm "$key" kubeadm; then log "kubeadm $KUBEADM_VERSION: up to date"; return; fi
+# Sets K8S_LDFLAGS, once: checks that the wrapper pins $K8S_VERSION and takes the tag's commit
+# and time as the git commit and build date of a release build.
+K8S_LDFLAGS=""
+k8s_release_ldflags() {
+  [[ -z "$K8S_LDFLAGS" ]] || return 0
   local pinned
-  pinned="$(cd "$KUBEADM_SRC" && GOFLAGS="-mod=readonly" go list -m -f '{{.Version}}' k8s.io/kubernetes)" \
-    || die "cannot read the k8s.io/kubernetes version of $KUBEADM_SRC/go.mod"
-  [[ "$pinned" == "$KUBEADM_VERSION" ]] \
-    || die "$KUBEADM_SRC/go.mod pins k8s.io/kubernetes $pinned, but this script builds $KUBEADM_VERSION"
-  # The tag's commit and time stand for the git commit and build date of a release build.
+  pinned="$(cd "$K8S_SRC" && GOFLAGS="-mod=readonly" go list -m -f '{{.Version}}' k8s.io/kubernetes)" \
+    || die "cannot read the k8s.io/kubernetes version of $K8S_SRC/go.mod"
+  [[ "$pinned" == "$K8S_VERSION" ]] \
+    || die "$K8S_SRC/go.mod pins k8s.io/kubernetes $pinned, but this script builds $K8S_VERSION"
   local json commit info date
-  json="$(go mod download -json "k8s.io/kubernetes@$KUBEADM_VERSION")" \
-    || die "cannot download k8s.io/kubernetes $KUBEADM_VERSION from the Go module proxy: $(jq -r '.Error // empty' <<<"$json" 2>/dev/null)"
+  json="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION")" \
+    || die "cannot download k8s.io/kubernetes $K8S_VERSION from the Go module proxy: $(jq -r '.Error // empty' <<<"$json" 2>/dev/null)"
   commit="$(jq -r '.Origin.Hash // empty' <<<"$json")"
   info="$(jq -r '.Info // empty' <<<"$json")"
   date="$(jq -r '.Time // empty' "$info" 2>/dev/null || true)"
-  [[ -n "$commit" && -n "$date" ]] || die "no commit or time recorded for k8s.io/kubernetes $KUBEADM_VERSION"
-  local minor="${KUBEADM_VERSION#v*.}"; minor="${minor%%.*}"
+  [[ -n "$commit" && -n "$date" ]] || die "no commit or time recorded for k8s.io/kubernetes $K8S_VERSION"
+  local minor="${K8S_VERSION#v*.}"; minor="${minor%%.*}"
   local ldflags="-s -w" pkg var
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    for var in "gitVersion=$KUBEADM_VERSION" "gitMajor=1" "gitMinor=$minor" "gitCommit=$commit" \
+    for var in "gitVersion=$K8S_VERSION" "gitMajor=1" "gitMinor=$minor" "gitCommit=$commit" \
       "gitTreeState=clean" "buildDate=$date"; do
       ldflags+=" -X $pkg.$var"
     done
   done
-  # -mod=readonly: the build never rewrites the committed go.mod and go.sum.
-  timed "kubeadm-$KUBEADM_VERSION" bash -c '
+  K8S_LDFLAGS="$ldflags"
+}
+
+# Build k8s.io/kubernetes/cmd/<name> for each name into bin/ (one go build, so shared packages
+# compile once). -mod=readonly: the build never rewrites the committed go.mod and go.sum.
+build_k8s_commands() { # step-name names...
+  local step="$1"; shift
+  local pkgs=() name
+  for name in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$name"); done
+  k8s_release_ldflags
+  timed "$step" bash -c '
     cd "$1" && CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false" go build -trimpath \
-      -tags selinux,notest -ldflags "$2" -o "$3/kubeadm" k8s.io/kubernetes/cmd/kubeadm
-  ' _ "$KUBEADM_SRC" "$ldflags" "$BIN"
+      -tags selinux,notest -ldflags "$2" -o "$3/" "${@:4}"
+  ' _ "$K8S_SRC" "$K8S_LDFLAGS" "$BIN" "${pkgs[@]}"
+}
+
+build_kubeadm() {
+  local key; key="kubeadm $K8S_VERSION src:$(k8s_sources_hash) $GO_VERSION"
+  if up_to_date kubeadm "$key" kubeadm; then log "kubeadm $K8S_VERSION: up to date"; return; fi
+  build_k8s_commands "kubeadm-$K8S_VERSION" kubeadm
   local got; got="$("$BIN/kubeadm" version -o short)" || die "the built kubeadm does not run"
-  [[ "$got" == "$KUBEADM_VERSION" ]] || die "the built kubeadm reports version '$got', expected $KUBEADM_VERSION"
+  [[ "$got" == "$K8S_VERSION" ]] || die "the built kubeadm reports version '$got', expected $K8S_VERSION"
   echo "$key" >"$STAMPS/kubeadm"
+}
+
+# kube-apiserver, kube-controller-manager and kube-scheduler: the engine tier runs each with
+# the extraArgs haplane renders for it, to check that the binary of the cluster's minor version
+# knows every flag and feature gate.
+build_control_plane() {
+  local key; key="control-plane $K8S_VERSION ${CONTROL_PLANE_BINARIES[*]} src:$(k8s_sources_hash) $GO_VERSION"
+  if up_to_date control-plane "$key" "${CONTROL_PLANE_BINARIES[@]}"; then
+    log "${CONTROL_PLANE_BINARIES[*]} $K8S_VERSION: up to date"; return
+  fi
+  build_k8s_commands "control-plane-$K8S_VERSION" "${CONTROL_PLANE_BINARIES[@]}"
+  local name got
+  for name in "${CONTROL_PLANE_BINARIES[@]}"; do
+    got="$("$BIN/$name" --version)" || die "the built $name does not run"
+    [[ "$got" == "Kubernetes $K8S_VERSION" ]] \
+      || die "the built $name reports version '$got', expected 'Kubernetes $K8S_VERSION'"
+  done
+  echo "$key" >"$STAMPS/control-plane"
 }
 
 # --- kubernetes provider (optional) ----------------------------------------------------------
@@ -292,6 +335,7 @@ build_pulumi
 build_nodejs_host
 if $WITH_COMMAND; then build_command; fi
 if $WITH_KUBEADM; then build_kubeadm; fi
+if $WITH_CONTROL_PLANE; then build_control_plane; fi
 if $WITH_KUBERNETES; then build_kubernetes; fi
 log "toolchain done in $((SECONDS - total_start))s"
 
@@ -300,6 +344,9 @@ log "toolchain done in $((SECONDS - total_start))s"
 # make every run warn "using pulumi-resource-command from $PATH").
 "$BIN/pulumi" plugin ls 2>/dev/null | sed -n '1,5p'
 if $WITH_KUBEADM; then echo "kubeadm $("$BIN/kubeadm" version -o short)"; fi
+if $WITH_CONTROL_PLANE; then
+  for name in "${CONTROL_PLANE_BINARIES[@]}"; do echo "$name $("$BIN/$name" --version)"; done
+fi
 echo "export PATH=$BIN:\$PATH PULUMI_HOME=$PULUMI_HOME   # or: source scripts/engine-env.sh"
 
 if ((${#MISSING[@]})); then
