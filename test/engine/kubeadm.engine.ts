@@ -9,46 +9,17 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseStackConfig } from "../../components/config/parse";
 import { StackConfig } from "../../components/config/schema";
 import { JoinTicket, KubeadmNode, renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
-import { baseConfig } from "../support/stacks";
+import { GCE_ENDPOINT, GCE_NODE, gce, NO_DNS, NO_IDENTITY, ONPREM_DNS, ONPREM_NODE, onprem, VIP } from "./support/configs";
 import { requireTool } from "../support/tools";
 
-const GCE_NODE: KubeadmNode = { name: "cp-b-1", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
-const GCE_ENDPOINT = "198.18.0.1";
-const ONPREM_NODE: KubeadmNode = { name: "cp-2", internalIp: "198.18.0.12", extraAddresses: [] };
-const VIP = "198.18.0.100";
 /** A ticket in the formats kubeadm checks: token [a-z0-9]{6}.[a-z0-9]{16}, sha256 pin, 32-byte hex key. */
 const TICKET: JoinTicket = {
     token: "abcdef.0123456789abcdef",
     caCertHash: `sha256:${"0123456789abcdef".repeat(4)}`,
     certificateKey: "fedcba9876543210".repeat(4),
 };
-
-function gce(extra: Record<string, unknown> = {}): StackConfig {
-    return parseStackConfig({ ...baseConfig(), ...extra });
-}
-
-function onprem(extra: Record<string, unknown> = {}): StackConfig {
-    return parseStackConfig({
-        platform: "onprem",
-        clusterName: "lab",
-        kubernetesVersion: "1.32.4",
-        controlPlane: {
-            replicas: ["h1", "h2", "h3"].map((name, i) => ({ name, zone: `rack-${"abc"[i]}`, address: `198.18.0.${11 + i}` })),
-        },
-        endpoint: { address: VIP, port: 6443 },
-        apiCidrs: ["198.18.0.0/24"],
-        adminCidrs: ["198.18.0.0/24"],
-        ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
-        ...extra,
-    });
-}
-
-const NO_DNS = { endpoint: { port: 443 } };
-const ONPREM_DNS = { endpoint: { address: VIP, port: 6443, dns: { managedZone: "lab", name: "api.lab.example.com" } } };
-const NO_IDENTITY = { apiServerIdentity: { enabled: false } };
 
 interface Run {
     status: number | null;
