@@ -10,7 +10,7 @@ import { spawnSync } from "child_process";
 import * as YAML from "yaml";
 import { StackConfig } from "../../components/config/schema";
 import { KubeadmNode, renderInitConfig } from "../../components/render/kubeadm";
-import { GCE_ENDPOINT, GCE_NODE, gce, NO_DNS, NO_IDENTITY, ONPREM_DNS, ONPREM_NODE, onprem, VIP } from "./support/configs";
+import { GCE_ENDPOINT, GCE_NODE, gce, NO_DNS, NO_IDENTITY, ONPREM_DNS, ONPREM_NODE, onprem, RENDER_CASES, VIP } from "./support/configs";
 import { requireTool } from "../support/tools";
 
 interface Arg {
@@ -89,15 +89,7 @@ describe("engine: the control-plane binaries accept the flags haplane renders", 
         });
     }
 
-    const cases: [string, () => StackConfig, string, KubeadmNode][] = [
-        ["GCE with a DNS name", () => gce(), GCE_ENDPOINT, GCE_NODE],
-        ["GCE without a DNS name", () => gce(NO_DNS), GCE_ENDPOINT, GCE_NODE],
-        ["GCE with API server identity disabled", () => gce(NO_IDENTITY), GCE_ENDPOINT, GCE_NODE],
-        ["on-prem (permit-port-sharing)", () => onprem(), VIP, ONPREM_NODE],
-        ["on-prem with a DNS name", () => onprem(ONPREM_DNS), VIP, ONPREM_NODE],
-        ["on-prem with API server identity disabled", () => onprem(NO_IDENTITY), VIP, ONPREM_NODE],
-    ];
-    for (const [label, config, endpoint, node] of cases) {
+    for (const [label, config, endpoint, node] of RENDER_CASES) {
         for (const [component, binary] of COMPONENTS) {
             it(`${binary} accepts ${component}.extraArgs: ${label}`, () => {
                 const args = extraArgs(config(), endpoint, node, component);

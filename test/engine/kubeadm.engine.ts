@@ -11,7 +11,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { StackConfig } from "../../components/config/schema";
 import { JoinTicket, KubeadmNode, renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
-import { GCE_ENDPOINT, GCE_NODE, gce, NO_DNS, NO_IDENTITY, ONPREM_DNS, ONPREM_NODE, onprem, VIP } from "./support/configs";
+import { GCE_ENDPOINT, GCE_NODE, gce, NO_DNS, NO_IDENTITY, ONPREM_DNS, ONPREM_NODE, onprem, RENDER_CASES, VIP } from "./support/configs";
 import { requireTool } from "../support/tools";
 
 /** A ticket in the formats kubeadm checks: token [a-z0-9]{6}.[a-z0-9]{16}, sha256 pin, 32-byte hex key. */
@@ -77,15 +77,7 @@ describe("engine: kubeadm reads the configuration haplane renders", function () 
         assert.match(r.output.trim(), new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`), "scripts/toolchain.sh builds kubeadm at the stacks' minor version");
     });
 
-    const cases: [string, () => StackConfig, string, KubeadmNode][] = [
-        ["GCE with a DNS name", () => gce(), GCE_ENDPOINT, GCE_NODE],
-        ["GCE without a DNS name", () => gce(NO_DNS), GCE_ENDPOINT, GCE_NODE],
-        ["GCE with API server identity disabled", () => gce(NO_IDENTITY), GCE_ENDPOINT, GCE_NODE],
-        ["on-prem (permit-port-sharing)", () => onprem(), VIP, ONPREM_NODE],
-        ["on-prem with a DNS name", () => onprem(ONPREM_DNS), VIP, ONPREM_NODE],
-        ["on-prem with API server identity disabled", () => onprem(NO_IDENTITY), VIP, ONPREM_NODE],
-    ];
-    for (const [label, config, endpoint, node] of cases) {
+    for (const [label, config, endpoint, node] of RENDER_CASES) {
         it(`accepts the init configuration: ${label}`, () => accepts(renderInitConfig(config(), endpoint, node)));
         it(`accepts the control-plane join configuration: ${label}`, () => accepts(renderJoinConfig(config(), endpoint, node, TICKET)));
     }

@@ -89,6 +89,20 @@ function keepalivedTest(conf: string): { status: number | null; output: string }
     return { status: r.status, output: `${file}:\n${conf}\n${r.stdout}${r.stderr}` };
 }
 
+/** A valid three-node configuration for cp-1, for tests that change one field at a time. */
+function sampleArgs(): KeepalivedArgs {
+    return {
+        nodeName: "cp-1",
+        interface: "eth0",
+        vip: VIP,
+        vrid: 51,
+        priority: 200,
+        unicastSourceIp: "10.20.0.11",
+        unicastPeers: ["10.20.0.12", "10.20.0.13"],
+        trackScript: apiServerTrackScript(6443, true),
+    };
+}
+
 describe("config text emitter", () => {
     it("indents nested blocks and quotes quoted words", () => {
         const text = renderBraced([comment("top"), block("a", [directive("b", 1), block(["c", "d"], [directive("e", quoted("x y"))]), block("empty", [])])]);
@@ -206,17 +220,7 @@ describe("keepalived.conf", () => {
     });
 
     it("lets the user tune the advert interval, prefix and preemption", () => {
-        const args = (over: Partial<KeepalivedArgs>): KeepalivedArgs => ({
-            nodeName: "cp-1",
-            interface: "eth0",
-            vip: VIP,
-            vrid: 51,
-            priority: 200,
-            unicastSourceIp: "10.20.0.11",
-            unicastPeers: ["10.20.0.12"],
-            trackScript: apiServerTrackScript(6443, true),
-            ...over,
-        });
+        const args = (over: Partial<KeepalivedArgs>): KeepalivedArgs => ({ ...sampleArgs(), unicastPeers: ["10.20.0.12"], ...over });
         assert.match(renderKeepalivedConf(args({ advertIntervalSeconds: 1 })), /advert_int 1$/m);
         assert.match(renderKeepalivedConf(args({ advertIntervalSeconds: 0.05 })), /advert_int 0\.05$/m);
         assert.match(renderKeepalivedConf(args({ vipPrefixLength: 24 })), /10\.20\.0\.100\/24 dev eth0/);
@@ -236,16 +240,7 @@ describe("keepalived.conf", () => {
 });
 
 describe("keepalived.conf rejects values that could inject syntax or break VRRP", () => {
-    const good: KeepalivedArgs = {
-        nodeName: "cp-1",
-        interface: "eth0",
-        vip: VIP,
-        vrid: 51,
-        priority: 200,
-        unicastSourceIp: "10.20.0.11",
-        unicastPeers: ["10.20.0.12", "10.20.0.13"],
-        trackScript: apiServerTrackScript(6443, true),
-    };
+    const good: KeepalivedArgs = sampleArgs();
     const cases: [string, Partial<KeepalivedArgs>, RegExp][] = [
         ["a newline and brace in the node name", { nodeName: "cp-1\n}\nvrrp_instance x {" }, /nodeName .* may contain only/],
         ["a quote in the node name", { nodeName: 'cp"1' }, /nodeName/],

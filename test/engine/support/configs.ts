@@ -32,3 +32,13 @@ export function onprem(extra: Record<string, unknown> = {}): StackConfig {
 export const NO_DNS = { endpoint: { port: 443 } };
 export const ONPREM_DNS = { endpoint: { address: VIP, port: 6443, dns: { managedZone: "lab", name: "api.lab.example.com" } } };
 export const NO_IDENTITY = { apiServerIdentity: { enabled: false } };
+
+/** The stacks whose rendered files the real binaries check: [label, config, endpoint, node]. */
+export const RENDER_CASES: [string, () => StackConfig, string, KubeadmNode][] = [
+    ["GCE with a DNS name", () => gce(), GCE_ENDPOINT, GCE_NODE],
+    ["GCE without a DNS name", () => gce(NO_DNS), GCE_ENDPOINT, GCE_NODE],
+    ["GCE with API server identity disabled", () => gce(NO_IDENTITY), GCE_ENDPOINT, GCE_NODE],
+    ["on-prem (permit-port-sharing)", () => onprem(), VIP, ONPREM_NODE],
+    ["on-prem with a DNS name", () => onprem(ONPREM_DNS), VIP, ONPREM_NODE],
+    ["on-prem with API server identity disabled", () => onprem(NO_IDENTITY), VIP, ONPREM_NODE],
+];
