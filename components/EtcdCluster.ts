@@ -1,10 +1,12 @@
-// etcd (stacked) and control-plane membership: kubeadm init on the founder, joins one at a
-// time, and per member a removal hook that runs on a surviving peer before the machine goes.
+// Control-plane membership, and etcd's when it is stacked: kubeadm init on the founder, joins
+// one at a time, and per member a removal hook that runs on a surviving peer before the
+// machine goes. With external etcd (ExternalEtcdCluster) the API servers are pointed at it.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { StackConfig } from "./config/schema";
 import { sshConnection } from "./connection";
 import { ControlPlaneNode } from "./ControlPlaneNode";
+import { EtcdClient } from "./ExternalEtcdCluster";
 import { MemberPlan, planMembership } from "./planning/membership";
 import { kubeadmMembership, MembershipCommands } from "./render/commands";
 import { sshDeleteHook } from "./sshHook";
@@ -20,6 +22,8 @@ export interface EtcdClusterArgs {
     endpointReady: pulumi.Resource[];
     /** What runs for each membership step (default: kubeadm and etcdctl). */
     membership?: MembershipCommands;
+    /** External etcd: the API servers use it instead of kubeadm's own etcd. */
+    externalEtcd?: EtcdClient;
 }
 
 export interface Member {
@@ -39,7 +43,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:EtcdCluster", name, {}, opts);
         const { config } = args;
-        const run = args.membership ?? kubeadmMembership;
+        const external = args.externalEtcd;
+        const run = args.membership ?? kubeadmMembership(external ? "external" : "stacked");
+        const etcdEndpoints = external ? external.endpoints : pulumi.output<string[] | undefined>(undefined);
+        // The etcd client's key is secret: only a member's stdin ever holds it.
+        const etcdClient = external ? { etcdClient: external.credentials } : {};
         const byName = new Map(args.nodes.map((n) => [n.replica.name, n]));
         const connect = (node: ControlPlaneNode) => sshConnection(config, node.internalIp, args.sshPrivateKey);
         const plans = planMembership(args.nodes.map((n) => n.replica));
@@ -49,24 +57,30 @@ export class EtcdCluster extends pulumi.ComponentResource {
             const node = byName.get(plan.name)!;
             // One membership change at a time: each join waits for the previous one.
             const previous = plan.after ? [joins.get(plan.after)!] : [];
-            const parameters = pulumi.all([args.endpointAddress, node.internalIp, node.externalIp]).apply(([endpoint, internalIp, externalIp]) => {
-                const kn: KubeadmNode = { name: plan.name, internalIp, extraAddresses: externalIp ? [externalIp] : [] };
-                return {
-                    endpoint,
-                    node: kn,
-                    common: {
-                        name: plan.name,
-                        sans: apiServerSans(config, endpoint, kn),
-                        advertiseAddress: internalIp,
-                        controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
-                    },
-                };
-            });
+            const parameters = pulumi.all([args.endpointAddress, node.internalIp, node.externalIp, etcdEndpoints, pulumi.output(etcdClient)]).apply(
+                ([endpoint, internalIp, externalIp, etcd, client]) => {
+                    const kn: KubeadmNode = { name: plan.name, internalIp, extraAddresses: externalIp ? [externalIp] : [] };
+                    return {
+                        endpoint,
+                        node: kn,
+                        etcd,
+                        common: {
+                            name: plan.name,
+                            sans: apiServerSans(config, endpoint, kn),
+                            advertiseAddress: internalIp,
+                            controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
+                            // Only external etcd re-runs kubeadm phases later (when members move).
+                            ...(etcd ? { phases: renderInitConfig(config, endpoint, kn, etcd), etcdEndpoints: etcd, ...client } : {}),
+                        },
+                    };
+                },
+            );
 
             let ticket: command.remote.Command | undefined;
             let stdin: pulumi.Output<string>;
             if (plan.founder) {
-                stdin = parameters.apply((p) => JSON.stringify({ ...p.common, kubeadm: renderInitConfig(config, p.endpoint, p.node) }));
+                const init = parameters.apply((p) => JSON.stringify({ ...p.common, kubeadm: renderInitConfig(config, p.endpoint, p.node, p.etcd) }));
+                stdin = external ? pulumi.secret(init) : init;
             } else {
                 ticket = new command.remote.Command(
                     `${plan.name}-ticket`,
@@ -97,7 +111,13 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 },
                 {
                     parent: this,
-                    dependsOn: [...node.machine.resources, ...previous, ...(ticket ? [ticket] : []), ...(plan.founder ? [] : args.endpointReady)],
+                    dependsOn: [
+                        ...node.machine.resources,
+                        ...previous,
+                        ...(ticket ? [ticket] : []),
+                        ...(plan.founder ? [] : args.endpointReady),
+                        ...(external ? external.ready : []),
+                    ],
                     additionalSecretOutputs: ["stdout", "stderr"],
                 },
             );

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config/schema";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { EtcdCluster } from "./EtcdCluster";
+import { EtcdHost, ExternalEtcdCluster } from "./ExternalEtcdCluster";
 import { LoadBalancer } from "./LoadBalancer";
 import { endpointMode } from "./planning/endpoint";
 import { placeReplicas } from "./planning/placement";
@@ -33,6 +34,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
     readonly vip: Vip;
     readonly loadBalancer?: LoadBalancer;
     readonly etcd: EtcdCluster;
+    readonly externalEtcd?: ExternalEtcdCluster;
 
     constructor(name: string, args: HaControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:HaControlPlane", name, {}, opts);
@@ -74,6 +76,10 @@ export class HaControlPlane extends pulumi.ComponentResource {
             );
         }
 
+        if (config.etcd.topology === "external") {
+            this.externalEtcd = new ExternalEtcdCluster("external-etcd", { config, hosts: this.etcdHosts(ctx, platform), sshPrivateKey }, { parent: this });
+        }
+
         this.etcd = new EtcdCluster(
             "etcd",
             {
@@ -83,6 +89,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 sshPrivateKey,
                 endpointReady: this.loadBalancer ? this.loadBalancer.ready : this.nodes[0].machine.resources,
                 membership: args.membership,
+                externalEtcd: this.externalEtcd?.client,
             },
             { parent: this },
         );
@@ -106,6 +113,18 @@ export class HaControlPlane extends pulumi.ComponentResource {
             endpointMode: this.endpointMode,
             endpointHandoff: this.endpointHandoff,
             replicas: this.replicas,
+        });
+    }
+
+    /** External etcd runs on hosts of its own when the stack lists them, else on the control-plane hosts. */
+    private etcdHosts(ctx: ClusterContext, platform: Platform): EtcdHost[] {
+        const own = ctx.config.etcd.hosts;
+        if (!own) return this.nodes.map((n) => ({ name: n.replica.name, zone: n.replica.zone, address: n.internalIp, resources: n.machine.resources }));
+        if (!platform.etcdHost) throw new Error(`haplane:etcd.hosts: platform ${platform.name} has no etcd hosts of its own`);
+        const etcdParent = this;
+        return own.map((h) => {
+            const machine = platform.etcdHost!(ctx, { name: h.name, zone: h.zone, address: h.address! }, etcdParent);
+            return { name: h.name, zone: h.zone, address: machine.internalIp, resources: machine.resources };
         });
     }
 }

@@ -2,7 +2,7 @@
 // program, in the offline plan and in unit tests. Every key lives in the `haplane:`
 // namespace; error messages name the full key (e.g. `haplane:controlPlane.replicas`).
 import { z } from "zod";
-import { checkMembershipRules, checkOnpremRules } from "./rules";
+import { checkEtcdHostRules, checkMembershipRules, checkOnpremRules } from "./rules";
 
 /** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
 const label = (max: number) =>
@@ -45,7 +45,17 @@ const controlPlane = z.strictObject({
 });
 
 const etcd = z.strictObject({
+    /**
+     * `stacked`: kubeadm runs etcd on every control-plane node. `external` (on-prem): haplane
+     * runs etcd itself, as an `EtcdCluster` on `hosts` or, when they are not listed, on the
+     * control-plane hosts; the API servers reach it with mutual TLS.
+     */
     topology: z.enum(["stacked", "external"]).default("stacked"),
+    /** External topology on its own hosts: {name, zone, address}, the same rules as control-plane hosts. */
+    hosts: z.array(namedReplica).min(1, "must list at least one etcd host").optional(),
+    /** External topology: raft timing. A leader is replaced about one election timeout after it is lost. */
+    heartbeatIntervalMs: z.number().int().min(10, "must be at least 10 ms").max(10000, "must be at most 10000 ms").default(100),
+    electionTimeoutMs: z.number().int().min(50, "must be at least 50 ms").max(50000, "must be at most 50000 ms").default(1000),
     // kube-up's ENABLE_ETCD_QUORUM_READ mapped to --etcd-quorum-read, removed in Kubernetes 1.12:
     // the etcd3 storage backend always reads linearizably (quorum), so only `true` can be honoured.
     quorumRead: z
@@ -148,7 +158,7 @@ const stackObject = z.strictObject({
             .regex(/^1\.(\d+)\.\d+$/, "must be a Kubernetes release such as 1.32.4")
             .refine((v) => Number(v.split(".")[1]) >= 31, "must be 1.31 or newer (kubeadm v1beta4 configuration)"),
         controlPlane: controlPlane,
-        etcd: etcd.default({ topology: "stacked", quorumRead: true }),
+        etcd: etcd.default({ topology: "stacked", quorumRead: true, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 }),
         endpoint: endpoint.default({ port: 6443, internal: false }),
         apiServerIdentity: apiServerIdentity.default({ enabled: true, renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }),
         /** Who may reach the API endpoint. */
@@ -168,15 +178,22 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
             ctx.addIssue({ code: "custom", path: ["gce"], message: "is required when platform is gce (project and region)" });
             return;
         }
-        if (cfg.etcd.topology === "external") {
+        if (cfg.etcd.topology === "external" && cfg.platform !== "onprem") {
             ctx.addIssue({
                 code: "custom",
                 path: ["etcd", "topology"],
-                message:
-                    cfg.platform === "onprem"
-                        ? "'external' is not available yet in this version; use 'stacked' (etcd on the control-plane hosts)"
-                        : `'external' is offered on platform onprem only; on ${cfg.platform} etcd is stacked on the control-plane nodes`,
+                message: `'external' is offered on platform onprem only; on ${cfg.platform} etcd is stacked on the control-plane nodes`,
             });
+        }
+        if (cfg.etcd.electionTimeoutMs < 5 * cfg.etcd.heartbeatIntervalMs) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["etcd", "electionTimeoutMs"],
+                message: `must be at least 5 times etcd.heartbeatIntervalMs (${5 * cfg.etcd.heartbeatIntervalMs} ms): etcd refuses shorter election timeouts`,
+            });
+        }
+        if (cfg.etcd.hosts && cfg.etcd.topology !== "external") {
+            ctx.addIssue({ code: "custom", path: ["etcd", "hosts"], message: "is for etcd.topology 'external' only; with 'stacked' etcd runs on the control-plane hosts" });
         }
         if (cfg.platform === "onprem") {
             for (const problem of checkOnpremRules(cfg)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
@@ -186,6 +203,9 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
         const region = cfg.platform === "gce" ? cfg.gce?.region : undefined;
         for (const problem of checkMembershipRules(cfg.controlPlane, cfg.platform, region)) {
             ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+        }
+        if (cfg.platform === "onprem" && cfg.etcd.topology === "external" && cfg.etcd.hosts) {
+            for (const problem of checkEtcdHostRules(cfg)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
         }
 });
 

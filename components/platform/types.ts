@@ -50,6 +50,13 @@ export interface Machine {
     resources: pulumi.Resource[];
 }
 
+/** A host of an external etcd cluster that is not a control-plane machine. */
+export interface EtcdHostArgs {
+    name: string;
+    zone: string;
+    address: string;
+}
+
 export interface LoadBalancerArgs {
     endpoint: EndpointAddress;
     members: { replica: Replica; machine: Machine }[];
@@ -73,6 +80,8 @@ export interface Platform {
     /** Observes who holds the endpoint address now (drives the load balancer -> node handoff). */
     observeEndpointHolder(ctx: ClusterContext): pulumi.Output<EndpointHolder>;
     machine(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine;
+    /** Platforms that offer the external etcd topology on hosts of its own. */
+    etcdHost?(ctx: ClusterContext, args: EtcdHostArgs, parent: pulumi.Resource): Machine;
     loadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
     /** Optional DNS record pointing at the endpoint address. */
     dnsRecord(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;

@@ -34,7 +34,10 @@ export interface MembershipCommands {
 export type NodeScript =
     | "member"
     | "join-ticket"
-    | "member-remove"
+    | "membership"
+    // external etcd
+    | "etcd-certs"
+    | "etcd-member"
     // on-prem hosts
     | "host-prepare"
     | "host-release"
@@ -61,12 +64,18 @@ export function scriptCommand(script: NodeScript, args: string[] = []): string {
     return scriptLine(scriptText(script), script, args);
 }
 
-/** Membership through kubeadm and etcdctl on real control-plane nodes. */
-export const kubeadmMembership: MembershipCommands = {
-    // member.sh reads the member's name from its JSON parameters on stdin.
-    found: () => scriptCommand("member", ["init"]),
-    join: () => scriptCommand("member", ["join"]),
-    update: () => scriptCommand("member", ["update"]),
-    ticket: scriptCommand("join-ticket"),
-    remove: (name) => scriptCommand("member-remove", [name]),
-};
+/**
+ * Membership through kubeadm and etcdctl on real control-plane nodes. With stacked etcd a
+ * leaving replica's etcd member goes with it; with external etcd the EtcdCluster removes
+ * etcd members and this removes only the Node.
+ */
+export function kubeadmMembership(topology: "stacked" | "external"): MembershipCommands {
+    return {
+        // member.sh reads the member's name from its JSON parameters on stdin.
+        found: () => scriptCommand("member", ["init"]),
+        join: () => scriptCommand("member", ["join"]),
+        update: () => scriptCommand("member", ["update"]),
+        ticket: scriptCommand("join-ticket"),
+        remove: (name) => scriptCommand("membership", ["remove", topology === "stacked" ? "stacked" : "node", name]),
+    };
+}

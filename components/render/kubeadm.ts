@@ -1,6 +1,7 @@
 // kubeadm configuration (v1beta4), rendered through the YAML library. Pure.
 import * as YAML from "yaml";
 import { StackConfig } from "../config/schema";
+import { APISERVER_ETCD_PATHS } from "./etcd";
 
 export interface KubeadmNode {
     name: string;
@@ -56,7 +57,17 @@ function apiServerArgs(config: StackConfig): Record<string, string> {
     return flags;
 }
 
-export function clusterConfiguration(config: StackConfig, endpointAddress: string, node: KubeadmNode) {
+/**
+ * Where the API servers find etcd: kubeadm's own etcd on every control-plane node (stacked),
+ * or an external cluster's client URLs, reached with the client certificate kubeadm expects.
+ */
+function etcdSection(externalEtcd: string[] | undefined) {
+    if (!externalEtcd) return { local: { dataDir: "/var/lib/etcd" } };
+    if (externalEtcd.length === 0) throw new Error("external etcd needs at least one client URL");
+    return { external: { endpoints: externalEtcd, caFile: APISERVER_ETCD_PATHS.caCert, certFile: APISERVER_ETCD_PATHS.cert, keyFile: APISERVER_ETCD_PATHS.key } };
+}
+
+export function clusterConfiguration(config: StackConfig, endpointAddress: string, node: KubeadmNode, externalEtcd?: string[]) {
     return {
         apiVersion: API_VERSION,
         kind: "ClusterConfiguration",
@@ -67,7 +78,7 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
         apiServer: { certSANs: apiServerSans(config, endpointAddress, node), extraArgs: args(apiServerArgs(config)) },
         controllerManager: { extraArgs: args(leaderElection) },
         scheduler: { extraArgs: args(leaderElection) },
-        etcd: { local: { dataDir: "/var/lib/etcd" } },
+        etcd: etcdSection(externalEtcd),
     };
 }
 
@@ -85,8 +96,11 @@ function toYaml(docs: object[]): string {
         .join("");
 }
 
-/** InitConfiguration + ClusterConfiguration for the founding replica. */
-export function renderInitConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode): string {
+/**
+ * InitConfiguration + ClusterConfiguration: `kubeadm init` on the founding replica, and on
+ * every replica the configuration of later `kubeadm init phase` runs (external etcd moves).
+ */
+export function renderInitConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode, externalEtcd?: string[]): string {
     return toYaml([
         {
             apiVersion: API_VERSION,
@@ -94,7 +108,7 @@ export function renderInitConfig(config: StackConfig, endpointAddress: string, n
             localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
             nodeRegistration: nodeRegistration(node),
         },
-        clusterConfiguration(config, endpointAddress, node),
+        clusterConfiguration(config, endpointAddress, node, externalEtcd),
     ]);
 }
 

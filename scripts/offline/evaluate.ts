@@ -28,6 +28,8 @@ export interface EvaluateOptions extends FakeCloudOptions {
     /** Full keys (`haplane:platform`) to their string form (objects as JSON). */
     config: Record<string, string>;
     secretKeys: string[];
+    /** Tests only: show secret values instead of "[secret]", to check what a secret holds. */
+    revealSecrets?: boolean;
 }
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -37,17 +39,21 @@ const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const SECRET = "[secret]";
 
-/** Turns Pulumi's wire form into plain JSON, with every secret shown as "[secret]". */
-export function redact(value: unknown): unknown {
+/** Turns Pulumi's wire form into plain JSON, with every secret shown as "[secret]" (unless revealed). */
+export function redact(value: unknown, reveal = false): unknown {
+    const again = (v: unknown) => redact(v, reveal);
     if (value === UNKNOWN) return "[unknown]";
-    if (Array.isArray(value)) return value.map(redact);
+    if (Array.isArray(value)) return value.map(again);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        if (obj[SIG] === SECRET_SIG) return SECRET;
+        if (obj[SIG] === SECRET_SIG) return reveal ? again(obj.value) : SECRET;
         if (obj[SIG] === RESOURCE_SIG) return obj.urn;
-        if (obj[SIG] === OUTPUT_SIG) return obj.secret ? SECRET : "value" in obj ? redact(obj.value) : "[unknown]";
+        if (obj[SIG] === OUTPUT_SIG) {
+            if (obj.secret && !reveal) return SECRET;
+            return "value" in obj ? again(obj.value) : "[unknown]";
+        }
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(obj)) out[k] = redact(v);
+        for (const [k, v] of Object.entries(obj)) out[k] = again(v);
         return out;
     }
     return value;
@@ -79,7 +85,7 @@ export async function evaluate(options: EvaluateOptions, program: () => Record<s
                     name: req.getName(),
                     parent: req.getParent() || null,
                     custom: req.getCustom(),
-                    inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    inputs: redact(req.getObject()?.toJavaScript() ?? {}, options.revealSecrets) as Record<string, unknown>,
                     dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
                     options: {
                         protect: Boolean(req.getProtect()),

@@ -19,6 +19,11 @@ function selfLink(type: string, name: string, inputs: Record<string, unknown>): 
     return `https://www.googleapis.com/compute/v1/projects/${project}/${where}/${kind.charAt(0).toLowerCase()}${kind.slice(1)}s/${inputs.name ?? name}`;
 }
 
+/** Placeholder certificate material named after its field (kubeadm makes the real ones on a host). */
+function fakePem(...fields: string[]): Record<string, string> {
+    return Object.fromEntries(fields.map((f) => [f, `offline ${f}\n`]));
+}
+
 export interface FakeCloudOptions {
     /** Who holds the endpoint address before this run (default: it does not exist yet). */
     endpointHolder?: EndpointHolder;
@@ -37,6 +42,13 @@ export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks 
                 case "command:remote:Command":
                     if (args.name.endsWith("-ticket")) {
                         state.stdout = JSON.stringify({ token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" });
+                    } else if (args.name === "etcd-ca") {
+                        state.stdout = JSON.stringify(fakePem("caCert", "caKey", "apiServerClientCert", "apiServerClientKey"));
+                    } else if (args.name.endsWith("-etcd-certs")) {
+                        state.stdout = JSON.stringify(fakePem("serverCert", "serverKey", "peerCert", "peerKey", "clientCert", "clientKey"));
+                    } else if (args.name.endsWith("-etcd-add")) {
+                        // The sponsor's etcd answers at apply time; offline, say so.
+                        state.stdout = JSON.stringify({ initialCluster: "(etcdctl member add answers at apply time)" });
                     } else if (args.name.endsWith("-vip-interface")) {
                         // Offline, no host can be asked: the plan names the interface "detected".
                         state.stdout = "detected";

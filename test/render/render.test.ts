@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
 import { parseStackConfig } from "../../components/config/parse";
 import { renderCloudInit } from "../../components/render/cloudInit";
@@ -76,8 +78,14 @@ describe("cloud-init", () => {
 });
 
 describe("node scripts", () => {
-    const scripts: NodeScript[] = ["member", "join-ticket", "member-remove", "host-prepare", "host-release", "vip-apply", "lb-apply"];
-    for (const file of [...scripts.map(scriptPath), localScriptPath("leave")]) {
+    // Every script file, so a new one cannot slip past shellcheck.
+    const dir = path.dirname(scriptPath("member"));
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".sh")).map((f) => path.join(dir, f));
+    it("finds every script the code runs", () => {
+        const used: NodeScript[] = ["member", "join-ticket", "membership", "etcd-certs", "etcd-member", "host-prepare", "host-release", "vip-apply", "lb-apply"];
+        for (const file of [...used.map(scriptPath), localScriptPath("leave")]) assert.ok(files.includes(file), file);
+    });
+    for (const file of files) {
         it(`${file.split("/").pop()} passes shellcheck`, function () {
             requireTool(this, "shellcheck");
             const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
@@ -92,12 +100,12 @@ describe("node scripts", () => {
     });
 
     it("runs the whole script text through sudo bash -c with its arguments", () => {
-        const cmd = scriptCommand("member-remove", ["cp-b-1"]);
+        const cmd = scriptCommand("membership", ["remove", "stacked", "cp-b-1"]);
         // Drop `sudo` and print what bash would run instead of running it.
         const r = spawnSync("bash", ["-c", cmd.replace(/^'sudo' 'bash' '-c' /, "echo-args() { printf '%s|' \"$@\"; }; echo-args ")], {
             encoding: "utf8",
         });
-        assert.match(r.stdout, /^#!\/usr\/bin\/env bash\n# Removes one replica's etcd member/);
-        assert.match(r.stdout, /\|member-remove\|cp-b-1\|$/);
+        assert.match(r.stdout, /^#!\/usr\/bin\/env bash\n# Membership changes made on a surviving peer/);
+        assert.match(r.stdout, /\|membership\|remove\|stacked\|cp-b-1\|$/);
     });
 });

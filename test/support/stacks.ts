@@ -27,13 +27,13 @@ export function namedReplicas(names: string[]) {
 
 export async function plan(
     config: Record<string, unknown>,
-    options: { endpointHolder?: EndpointHolder; keySecret?: boolean } = {},
+    options: { endpointHolder?: EndpointHolder; keySecret?: boolean; revealSecrets?: boolean } = {},
 ): Promise<Plan> {
     const map: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) map[`haplane:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     map["haplane:sshPrivateKey"] = PRIVATE_KEY_VALUE;
     const secretKeys = options.keySecret === false ? [] : ["haplane:sshPrivateKey"];
-    return evaluate({ project: "haplane", stack: "test", config: map, secretKeys, endpointHolder: options.endpointHolder }, haplaneProgram);
+    return evaluate({ project: "haplane", stack: "test", config: map, secretKeys, endpointHolder: options.endpointHolder, revealSecrets: options.revealSecrets }, haplaneProgram);
 }
 
 export function withReplicas(replicas: unknown): Record<string, unknown> {

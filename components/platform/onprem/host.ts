@@ -1,7 +1,7 @@
 // An on-prem host as a control-plane machine: prepared over SSH, carrying its keepalived
-// (VIP) and haproxy (two or more nodes) configuration, and released when it leaves. Only the
-// release has a delete action, and it is a bounded local hook that skips a dead host, so
-// removing a host never waits on that host.
+// (VIP) and haproxy (two or more nodes) configuration, and released when it leaves; or as a
+// host of haplane's external etcd. Only the release has a delete action, and it is a bounded
+// local hook that skips a dead host, so removing a host never waits on that host.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { sshConnection } from "../../connection";
@@ -9,7 +9,7 @@ import { renderHaproxyCfg } from "../../render/haproxy";
 import { apiServerTrackScript, priorityFor, renderKeepalivedConf, vridFor } from "../../render/keepalived";
 import { scriptCommand, scriptText } from "../../render/commands";
 import { sshDeleteHook } from "../../sshHook";
-import { ClusterContext, Machine, MachineArgs } from "../types";
+import { ClusterContext, EtcdHostArgs, Machine, MachineArgs } from "../types";
 
 /** The address of a named on-prem host (validated present by the config rules). */
 export function hostAddress(ctx: ClusterContext, name: string): string {
@@ -17,6 +17,34 @@ export function hostAddress(ctx: ClusterContext, name: string): string {
     const found = Array.isArray(replicas) ? replicas.find((r) => r.name === name)?.address : undefined;
     if (!found) throw new Error(`haplane:controlPlane.replicas: host ${name} has no address`);
     return found;
+}
+
+type HostRole = "control-plane" | "etcd";
+
+/**
+ * A host prepared for its roles over SSH, and its release: a bounded local hook that skips a
+ * dead host, so removing a host never waits on that host.
+ */
+function preparedHost(ctx: ClusterContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource) {
+    const { config, sshPrivateKey } = ctx;
+    const prepareArgs = [config.onprem?.packages ?? "distribution", config.kubernetesVersion, roles.join(",")];
+    const prepare = new command.remote.Command(
+        name,
+        { connection: sshConnection(config, address, sshPrivateKey), create: scriptCommand("host-prepare", prepareArgs), update: scriptCommand("host-prepare", prepareArgs) },
+        { parent },
+    );
+    const release = sshDeleteHook(
+        `${name}-release`,
+        { config, member: name, host: address, sshPrivateKey, remoteCommand: scriptCommand("host-release"), onUnreachable: "skip" },
+        { parent, dependsOn: [prepare] },
+    );
+    return { prepare, release };
+}
+
+/** A host of haplane's external etcd that is not a control-plane host. */
+export function onpremEtcdHost(ctx: ClusterContext, args: EtcdHostArgs, parent: pulumi.Resource): Machine {
+    const { prepare, release } = preparedHost(ctx, args.name, args.address, ["etcd"], parent);
+    return { internalIp: pulumi.output(args.address), externalIp: pulumi.output<string | undefined>(undefined), ref: pulumi.output(args.name), resources: [prepare, release] };
 }
 
 export function onpremHost(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine {
@@ -28,21 +56,9 @@ export function onpremHost(ctx: ClusterContext, args: MachineArgs, parent: pulum
     const port = config.endpoint.port;
     const keepalived = config.onprem?.keepalived ?? { enabled: true, advertIntervalSeconds: 0.2 };
     const balanced = ctx.replicas.length >= 2;
-
-    const prepare = new command.remote.Command(
-        name,
-        {
-            connection,
-            create: scriptCommand("host-prepare", [config.onprem?.packages ?? "distribution", config.kubernetesVersion]),
-            update: scriptCommand("host-prepare", [config.onprem?.packages ?? "distribution", config.kubernetesVersion]),
-        },
-        { parent },
-    );
-    const release = sshDeleteHook(
-        `${name}-release`,
-        { config, member: name, host: address, sshPrivateKey, remoteCommand: scriptCommand("host-release"), onUnreachable: "skip" },
-        { parent, dependsOn: [prepare] },
-    );
+    // External etcd without hosts of its own runs on the control-plane hosts.
+    const colocatedEtcd = config.etcd.topology === "external" && !config.etcd.hosts;
+    const { prepare, release } = preparedHost(ctx, name, address, colocatedEtcd ? ["control-plane", "etcd"] : ["control-plane"], parent);
 
     // No detection when the interface is given, or when keepalived is off.
     const iface = keepalived.interface || !keepalived.enabled

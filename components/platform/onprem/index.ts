@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointHolder } from "../../planning/endpoint";
 import { ClusterContext, EndpointAddress, LoadBalancerArgs, Platform } from "../types";
-import { onpremHost } from "./host";
+import { onpremEtcdHost, onpremHost } from "./host";
 
 export const onpremPlatform: Platform = {
     name: "onprem",
@@ -20,6 +20,7 @@ export const onpremPlatform: Platform = {
     // keepalived moves the VIP by itself: nothing ever holds it across resources.
     observeEndpointHolder: () => pulumi.output<EndpointHolder>("free"),
     machine: onpremHost,
+    etcdHost: onpremEtcdHost,
     loadBalancer(ctx: ClusterContext, args: LoadBalancerArgs) {
         // haproxy runs on every host (see host.ts); joins need the founder's to be serving.
         return { frontend: args.endpoint.address.apply((vip) => `haproxy on every host at ${vip}`), ready: args.members[0].machine.resources };

@@ -1,26 +1,43 @@
 #!/usr/bin/env bash
-# Prepares an on-prem host for the control plane. usage: host-prepare.sh distribution|preinstalled <kubernetes version>
-#   distribution: installs containerd, keepalived, haproxy, jq, curl, etcd-client and a pinned
-#                 kubeadm/kubelet/kubectl from the distribution's and Kubernetes' repositories;
+# Prepares an on-prem host for its roles.
+# usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles>
+#   roles: comma-separated control-plane and/or etcd (haplane's external etcd);
+#   distribution: installs what the roles need (containerd, keepalived, haproxy, jq, curl,
+#                 etcd-client, etcd-server) and a pinned kubeadm/kubelet/kubectl from the
+#                 distribution's and Kubernetes' repositories;
 #   preinstalled: air-gapped hosts; only checks that everything needed is there.
 set -euo pipefail
-mode=${1:?usage: host-prepare.sh distribution|preinstalled <kubernetes version>}
-version=${2:?usage: host-prepare.sh distribution|preinstalled <kubernetes version>}
-needed=(containerd keepalived haproxy jq curl etcdctl kubeadm kubelet kubectl)
+usage="usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles>"
+mode=${1:?$usage}
+version=${2:?$usage}
+roles=${3:?$usage}
+needed=(jq etcdctl kubeadm)
+packages=(jq etcd-client gpg ca-certificates)
+# An etcd host issues members' certificates with kubeadm, so it gets kubeadm too.
+if [[ ,$roles, == *,control-plane,* ]]; then
+    needed+=(containerd keepalived haproxy curl kubelet kubectl)
+    packages+=(containerd keepalived haproxy curl)
+fi
+if [[ ,$roles, == *,etcd,* ]]; then
+    needed+=(etcd)
+    packages+=(etcd-server curl)
+fi
 
 if [[ $mode == distribution ]]; then
     export DEBIAN_FRONTEND=noninteractive
     minor=${version%.*}
     repo="https://pkgs.k8s.io/core:/stable:/v${minor}/deb/"
     apt-get update -qq
-    apt-get install -y -qq containerd keepalived haproxy jq curl etcd-client gpg ca-certificates >/dev/null
+    apt-get install -y -qq "${packages[@]}" >/dev/null
     if ! command -v kubeadm >/dev/null || [[ $(kubeadm version -o short) != "v$version" ]]; then
         mkdir -p /etc/apt/keyrings
         curl -fsSL "${repo}Release.key" | gpg --dearmor --yes -o /etc/apt/keyrings/kubernetes.gpg
         echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] $repo /" >/etc/apt/sources.list.d/kubernetes.list
         apt-get update -qq
-        apt-get install -y -qq --allow-change-held-packages "kubelet=${version}-*" "kubeadm=${version}-*" "kubectl=${version}-*" >/dev/null
-        apt-mark hold kubelet kubeadm kubectl >/dev/null
+        kube=("kubeadm=${version}-*")
+        [[ ,$roles, != *,control-plane,* ]] || kube+=("kubelet=${version}-*" "kubectl=${version}-*")
+        apt-get install -y -qq --allow-change-held-packages "${kube[@]}" >/dev/null
+        apt-mark hold "${kube[@]%%=*}" >/dev/null
     fi
 fi
 
@@ -29,14 +46,16 @@ for tool in "${needed[@]}"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then
-    echo "haplane: $(hostname) lacks ${missing[*]} (haplane:onprem.packages is '$mode')" >&2
+    echo "haplane: $(hostname) lacks ${missing[*]} for its roles ($roles; haplane:onprem.packages is '$mode')" >&2
     exit 1
 fi
 
-# Kernel settings kubeadm's preflight checks expect.
-printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
-modprobe overlay 2>/dev/null || true
-modprobe br_netfilter 2>/dev/null || true
-printf 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n' >/etc/sysctl.d/90-kubernetes.conf
-sysctl --system >/dev/null 2>&1 || true
-echo "haplane: $(hostname) is prepared ($mode packages, Kubernetes $version)"
+# Kernel settings kubeadm's preflight checks expect on a control-plane node.
+if [[ ,$roles, == *,control-plane,* ]]; then
+    printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
+    modprobe overlay 2>/dev/null || true
+    modprobe br_netfilter 2>/dev/null || true
+    printf 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n' >/etc/sysctl.d/90-kubernetes.conf
+    sysctl --system >/dev/null 2>&1 || true
+fi
+echo "haplane: $(hostname) is prepared as $roles ($mode packages, Kubernetes $version)"

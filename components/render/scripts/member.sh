@@ -5,8 +5,10 @@
 #   update: inputs changed on an existing member - never re-join, only keep the API
 #           server certificate naming every address of this node.
 # stdin: JSON {"name", "kubeadm": "<kubeadm config YAML>", "sans": [...], "advertiseAddress",
-# "controlPlaneEndpoint"}; for join the
-# kubeadm config holds the ticket's token and certificate key, so it is removed after use.
+# "controlPlaneEndpoint", "phases": "<InitConfiguration+ClusterConfiguration of this node>"};
+# for join the kubeadm config holds the ticket's token and certificate key, so it is removed
+# after use. With external etcd also "etcdEndpoints": [...] and the secret "etcdClient":
+# {caCert, cert, key}, the API server's etcd client files, installed before kubeadm runs.
 # Joins run one at a time: each waits for the previous replica's join in the Pulumi graph,
 # and kubeadm adds the etcd member as a learner and promotes it once it has caught up.
 set -euo pipefail
@@ -22,6 +24,7 @@ if command -v cloud-init >/dev/null; then
 fi
 command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname)" >&2; exit 1; }
 mapfile -t sans < <(jq -r '.sans[]' <<<"$params")
+external_etcd=$(jq -r 'has("etcdClient")' <<<"$params")
 
 # kubeadm's output includes join secrets: keep it on the node, root-only, and show a
 # filtered tail on failure.
@@ -58,6 +61,29 @@ ensure_apiserver_sans() {
     echo "haplane: re-issued the API server certificate of $(hostname) with ${sans[*]}"
 }
 
+# External etcd: the API server's client files where kubeadm's configuration points.
+install_etcd_client() {
+    [[ $external_etcd == true ]] || return 0
+    install -d -m 0700 "$pki/etcd"
+    jq -j '.etcdClient.caCert' <<<"$params" | install -m 0644 /dev/stdin "$pki/etcd/ca.crt"
+    jq -j '.etcdClient.cert' <<<"$params" | install -m 0644 /dev/stdin "$pki/apiserver-etcd-client.crt"
+    jq -j '.etcdClient.key' <<<"$params" | install -m 0600 /dev/stdin "$pki/apiserver-etcd-client.key"
+}
+
+# External etcd members came or went: re-render the API server's static pod (the kubelet
+# restarts it) and the cluster's stored configuration, so later joins see the same list.
+ensure_etcd_servers() {
+    [[ $external_etcd == true ]] || return 0
+    local want have
+    want=$(jq -r '.etcdEndpoints | join(",")' <<<"$params")
+    have=$(grep -oE -- '--etcd-servers=[^"[:space:]]*' /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null | cut -d= -f2- || true)
+    [[ "$want" != "$have" ]] || return 0
+    jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
+    run_kubeadm "$dir/phases.log" init phase control-plane apiserver --config "$dir/phases.yaml"
+    run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
+    echo "haplane: the API server of $(hostname) now uses etcd at $want"
+}
+
 # A join is done only once kubeadm's learner has been promoted to a voting member.
 wait_voter() {
     local etcd_pki=$pki/etcd state=absent
@@ -81,6 +107,7 @@ init)
     if [[ -f /etc/kubernetes/admin.conf ]]; then
         echo "haplane: $(hostname) already runs a control plane"
     else
+        install_etcd_client
         run_kubeadm "$dir/init.log" init --config "$dir/kubeadm.yaml" --upload-certs
         echo "haplane: $(hostname) founded the control plane"
     fi
@@ -91,10 +118,13 @@ join)
     else
         jq -r '.kubeadm' <<<"$params" >"$dir/join.yaml"
         trap 'rm -f "$dir/join.yaml"' EXIT
+        install_etcd_client
         run_kubeadm "$dir/join.log" join --config "$dir/join.yaml"
         echo "haplane: $(hostname) joined the control plane"
     fi
-    wait_voter
+    # Stacked etcd: kubeadm made this node an etcd learner; it counts once promoted.
+    [[ $external_etcd == true ]] || wait_voter
+    ensure_etcd_servers
     ensure_apiserver_sans
     ;;
 update)
@@ -102,6 +132,8 @@ update)
         echo "haplane: $(hostname) is not a control-plane member; replace the replica to rejoin it" >&2
         exit 1
     fi
+    install_etcd_client
+    ensure_etcd_servers
     ensure_apiserver_sans
     ;;
 *)

@@ -146,7 +146,7 @@ describe("GCE plans across the replica lifecycle", function () {
             const sponsor = name === "a" ? "b" : "a";
             assert.equal(env.SPONSOR, outputs.find((r) => r.name === sponsor)!.internalIp, `${name} is removed through ${sponsor}`);
             assert.equal(env.SSH_KEY, "[secret]");
-            assert.ok(env.REMOTE_COMMAND.endsWith(`'member-remove' '${name}'`), `${name}'s removal names it`);
+            assert.ok(env.REMOTE_COMMAND.endsWith(`'membership' 'remove' 'stacked' '${name}'`), `${name}'s removal names it`);
             assert.ok(String(removal.inputs.delete).endsWith("'leave' 'remove'"));
         }
         // Shrinking to one re-points the survivor's removal to itself instead of dropping it

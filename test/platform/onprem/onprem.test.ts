@@ -63,11 +63,10 @@ describe("on-prem config", () => {
         rejects(twoRacks, "haplane:controlPlane.replicas", /at least 3 zones/);
         rejects(onprem(["h1", "h2"]), "haplane:controlPlane.replicas", /odd/);
     });
-    it("checks keepalived options and says external etcd is not available yet", () => {
+    it("checks keepalived and package options", () => {
         rejects(onprem(["h1"], { onprem: { keepalived: { vrid: 300 } } }), "haplane:onprem.keepalived.vrid", /255/);
         rejects(onprem(["h1"], { onprem: { keepalived: { interface: "eth0; rm" } } }), "haplane:onprem.keepalived.interface", /interface name/);
         rejects(onprem(["h1"], { onprem: { keepalived: { advertIntervalSeconds: 0.125 } } }), "haplane:onprem.keepalived.advertIntervalSeconds", /0\.01/);
-        rejects(onprem(["h1"], { etcd: { topology: "external" } }), "haplane:etcd.topology", /not available yet/);
         rejects(onprem(["h1"], { onprem: { packages: "snap" } }), "haplane:onprem.packages", /"distribution", "preinstalled"/);
     });
     it("keeps the VIP setting to on-prem", () => {

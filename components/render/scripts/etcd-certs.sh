@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Issues external-etcd certificates with kubeadm's etcd certificate phases (Kubernetes' "HA
+# etcd with kubeadm" guide), in a private directory on tmpfs that is removed on exit, and
+# prints them as JSON for the stack's secrets. Nothing is left on the host.
+# usage: etcd-certs.sh ca|member
+#   ca:     stdin {"kubeadm"}: a new etcd CA and the API servers' etcd client certificate;
+#           prints {caCert, caKey, apiServerClientCert, apiServerClientKey}
+#   member: stdin {"kubeadm", "caCert", "caKey"}: one member's server, peer and client
+#           certificates; prints {serverCert, serverKey, peerCert, peerKey, clientCert, clientKey}
+set -euo pipefail
+umask 077
+mode=${1:?usage: etcd-certs.sh ca|member}
+params=$(cat)
+command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname); it issues the etcd certificates" >&2; exit 1; }
+work=$(mktemp -d /run/haplane-etcd-certs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+pki=$work/pki
+mkdir -p "$pki/etcd"
+jq -r '.kubeadm' <<<"$params" >"$work/kubeadm.yaml"
+
+phase() {
+    if ! kubeadm init phase certs "$1" --config "$work/kubeadm.yaml" --cert-dir "$pki" >"$work/phase.log" 2>&1; then
+        cat "$work/phase.log" >&2
+        echo "haplane: 'kubeadm init phase certs $1' failed on $(hostname)" >&2
+        exit 1
+    fi
+}
+
+case "$mode" in
+ca)
+    phase etcd-ca
+    phase apiserver-etcd-client
+    jq -cn --rawfile caCert "$pki/etcd/ca.crt" --rawfile caKey "$pki/etcd/ca.key" \
+        --rawfile apiServerClientCert "$pki/apiserver-etcd-client.crt" --rawfile apiServerClientKey "$pki/apiserver-etcd-client.key" \
+        '{caCert: $caCert, caKey: $caKey, apiServerClientCert: $apiServerClientCert, apiServerClientKey: $apiServerClientKey}'
+    ;;
+member)
+    jq -r '.caCert' <<<"$params" >"$pki/etcd/ca.crt"
+    jq -r '.caKey' <<<"$params" >"$pki/etcd/ca.key"
+    phase etcd-server
+    phase etcd-peer
+    phase etcd-healthcheck-client
+    jq -cn --rawfile serverCert "$pki/etcd/server.crt" --rawfile serverKey "$pki/etcd/server.key" \
+        --rawfile peerCert "$pki/etcd/peer.crt" --rawfile peerKey "$pki/etcd/peer.key" \
+        --rawfile clientCert "$pki/etcd/healthcheck-client.crt" --rawfile clientKey "$pki/etcd/healthcheck-client.key" \
+        '{serverCert: $serverCert, serverKey: $serverKey, peerCert: $peerCert, peerKey: $peerKey, clientCert: $clientCert, clientKey: $clientKey}'
+    ;;
+*)
+    echo "usage: etcd-certs.sh ca|member" >&2
+    exit 2
+    ;;
+esac
