@@ -44,7 +44,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
         super("haplane:index:EtcdCluster", name, {}, opts);
         const { config } = args;
         const external = args.externalEtcd;
-        const run = args.membership ?? kubeadmMembership(external ? "external" : "stacked");
+        const dryRun = config.kubeadm.dryRun;
+        const run = args.membership ?? kubeadmMembership(external ? "external" : "stacked", dryRun ? "dry-run" : "real");
         const etcdEndpoints = external ? external.endpoints : pulumi.output<string[] | undefined>(undefined);
         // The etcd client's key is secret: only a member's stdin ever holds it.
         const etcdClient = external ? { etcdClient: external.credentials } : {};
@@ -69,6 +70,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                             sans: apiServerSans(config, endpoint, kn),
                             advertiseAddress: internalIp,
                             controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
+                            ...(dryRun ? { dryRun } : {}),
                             // Only external etcd re-runs kubeadm phases later (when members move).
                             ...(etcd ? { phases: renderInitConfig(config, endpoint, kn, etcd), etcdEndpoints: etcd, ...client } : {}),
                         },

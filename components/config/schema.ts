@@ -148,6 +148,15 @@ const onprem = z.strictObject({
         .default({ enabled: true, advertIntervalSeconds: 0.2 }),
 });
 
+const kubeadm = z.strictObject({
+    /**
+     * Run kubeadm's init, join and later phases with `--dry-run`: for a lab without a kubelet
+     * or container images (kubeadm 1.32+ dry-runs joins without a real control plane). The
+     * hosts, keepalived, haproxy and external etcd are real; no API server is started.
+     */
+    dryRun: z.boolean().default(false),
+});
+
 const stackObject = z.strictObject({
         platform: z.enum(PLATFORMS).refine((p) => (AVAILABLE_PLATFORMS as readonly string[]).includes(p), {
             message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only; aws is planned`,
@@ -160,6 +169,7 @@ const stackObject = z.strictObject({
         controlPlane: controlPlane,
         etcd: etcd.default({ topology: "stacked", quorumRead: true, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 }),
         endpoint: endpoint.default({ port: 6443, internal: false }),
+        kubeadm: kubeadm.default({ dryRun: false }),
         apiServerIdentity: apiServerIdentity.default({ enabled: true, renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }),
         /** Who may reach the API endpoint. */
         apiCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to reach the API"),
@@ -191,6 +201,9 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
                 path: ["etcd", "electionTimeoutMs"],
                 message: `must be at least 5 times etcd.heartbeatIntervalMs (${5 * cfg.etcd.heartbeatIntervalMs} ms): etcd refuses shorter election timeouts`,
             });
+        }
+        if (cfg.kubeadm.dryRun && cfg.platform !== "onprem") {
+            ctx.addIssue({ code: "custom", path: ["kubeadm", "dryRun"], message: `is for on-prem labs only; on ${cfg.platform} kubeadm must run for real` });
         }
         if (cfg.etcd.hosts && cfg.etcd.topology !== "external") {
             ctx.addIssue({ code: "custom", path: ["etcd", "hosts"], message: "is for etcd.topology 'external' only; with 'stacked' etcd runs on the control-plane hosts" });

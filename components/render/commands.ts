@@ -69,13 +69,13 @@ export function scriptCommand(script: NodeScript, args: string[] = []): string {
  * leaving replica's etcd member goes with it; with external etcd the EtcdCluster removes
  * etcd members and this removes only the Node.
  */
-export function kubeadmMembership(topology: "stacked" | "external"): MembershipCommands {
+export function kubeadmMembership(topology: "stacked" | "external", kubeadmMode: "real" | "dry-run" = "real"): MembershipCommands {
     return {
         // member.sh reads the member's name from its JSON parameters on stdin.
         found: () => scriptCommand("member", ["init"]),
         join: () => scriptCommand("member", ["join"]),
         update: () => scriptCommand("member", ["update"]),
-        ticket: scriptCommand("join-ticket"),
+        ticket: scriptCommand("join-ticket", [kubeadmMode]),
         remove: (name) => scriptCommand("membership", ["remove", topology === "stacked" ? "stacked" : "node", name]),
     };
 }

@@ -27,7 +27,7 @@ type HostRole = "control-plane" | "etcd";
  */
 function preparedHost(ctx: ClusterContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource) {
     const { config, sshPrivateKey } = ctx;
-    const prepareArgs = [config.onprem?.packages ?? "distribution", config.kubernetesVersion, roles.join(",")];
+    const prepareArgs = [config.onprem?.packages ?? "distribution", config.kubernetesVersion, roles.join(","), config.kubeadm.dryRun ? "dry-run" : "real"];
     const prepare = new command.remote.Command(
         name,
         { connection: sshConnection(config, address, sshPrivateKey), create: scriptCommand("host-prepare", prepareArgs), update: scriptCommand("host-prepare", prepareArgs) },

@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # Prepares an on-prem host for its roles.
-# usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles>
+# usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles> real|dry-run
 #   roles: comma-separated control-plane and/or etcd (haplane's external etcd);
+#   dry-run: kubeadm only dry-runs (haplane:kubeadm.dryRun), so no kubelet, container
+#            runtime or kernel settings are needed;
 #   distribution: installs what the roles need (containerd, keepalived, haproxy, jq, curl,
 #                 etcd-client, etcd-server) and a pinned kubeadm/kubelet/kubectl from the
 #                 distribution's and Kubernetes' repositories;
 #   preinstalled: air-gapped hosts; only checks that everything needed is there.
 set -euo pipefail
-usage="usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles>"
+usage="usage: host-prepare.sh distribution|preinstalled <kubernetes version> <roles> real|dry-run"
 mode=${1:?$usage}
 version=${2:?$usage}
 roles=${3:?$usage}
+kubeadm_mode=${4:-real}
 needed=(jq etcdctl kubeadm)
 packages=(jq etcd-client gpg ca-certificates)
 # An etcd host issues members' certificates with kubeadm, so it gets kubeadm too.
 if [[ ,$roles, == *,control-plane,* ]]; then
-    needed+=(containerd keepalived haproxy curl kubelet kubectl)
-    packages+=(containerd keepalived haproxy curl)
+    needed+=(keepalived haproxy curl)
+    packages+=(keepalived haproxy curl)
+    if [[ $kubeadm_mode == real ]]; then
+        needed+=(containerd kubelet kubectl)
+        packages+=(containerd)
+    fi
 fi
 if [[ ,$roles, == *,etcd,* ]]; then
     needed+=(etcd)
@@ -35,7 +42,7 @@ if [[ $mode == distribution ]]; then
         echo "deb [signed-by=/etc/apt/keyrings/kubernetes.gpg] $repo /" >/etc/apt/sources.list.d/kubernetes.list
         apt-get update -qq
         kube=("kubeadm=${version}-*")
-        [[ ,$roles, != *,control-plane,* ]] || kube+=("kubelet=${version}-*" "kubectl=${version}-*")
+        [[ ,$roles, != *,control-plane,* || $kubeadm_mode != real ]] || kube+=("kubelet=${version}-*" "kubectl=${version}-*")
         apt-get install -y -qq --allow-change-held-packages "${kube[@]}" >/dev/null
         apt-mark hold "${kube[@]%%=*}" >/dev/null
     fi
@@ -51,11 +58,11 @@ if ((${#missing[@]})); then
 fi
 
 # Kernel settings kubeadm's preflight checks expect on a control-plane node.
-if [[ ,$roles, == *,control-plane,* ]]; then
+if [[ ,$roles, == *,control-plane,* && $kubeadm_mode == real ]]; then
     printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
     modprobe overlay 2>/dev/null || true
     modprobe br_netfilter 2>/dev/null || true
     printf 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\n' >/etc/sysctl.d/90-kubernetes.conf
     sysctl --system >/dev/null 2>&1 || true
 fi
-echo "haplane: $(hostname) is prepared as $roles ($mode packages, Kubernetes $version)"
+echo "haplane: $(hostname) is prepared as $roles ($mode packages, Kubernetes $version, kubeadm $kubeadm_mode)"

@@ -3,8 +3,18 @@
 # needs to join: a short-lived bootstrap token, the CA public key hash and a fresh
 # certificate key for the uploaded control-plane certificates (valid two hours).
 # The output is secret: the Pulumi resource marks stdout secret and disables logging.
+# usage: join-ticket.sh real|dry-run
+#   dry-run (haplane:kubeadm.dryRun): no cluster exists to register a token with; a fresh
+#   token and certificate key are still made, and `kubeadm join --dry-run` discovers its
+#   own fake cluster-info whatever the hash says.
 set -euo pipefail
+mode=${1:-real}
 export KUBECONFIG=/etc/kubernetes/admin.conf
+if [[ $mode == dry-run ]]; then
+    jq -cn --arg token "$(kubeadm token generate)" --arg hash "sha256:$(printf '0%.0s' {1..64})" --arg key "$(kubeadm certs certificate-key)" \
+        '{token: $token, caCertHash: $hash, certificateKey: $key}'
+    exit 0
+fi
 token=$(kubeadm token create --ttl 30m --description "haplane join ticket")
 hash=$(openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl rsa -pubin -outform der 2>/dev/null |
     openssl dgst -sha256 -hex | sed 's/^.* //')

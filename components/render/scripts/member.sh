@@ -9,6 +9,9 @@
 # for join the kubeadm config holds the ticket's token and certificate key, so it is removed
 # after use. With external etcd also "etcdEndpoints": [...] and the secret "etcdClient":
 # {caCert, cert, key}, the API server's etcd client files, installed before kubeadm runs.
+# "dryRun": true (haplane:kubeadm.dryRun) runs every kubeadm step with --dry-run: a lab with no
+# kubelet; what kubeadm would have done is kept in the logs, and marker files stand for the
+# kubeconfig a real run leaves behind.
 # Joins run one at a time: each waits for the previous replica's join in the Pulumi graph,
 # and kubeadm adds the etcd member as a learner and promotes it once it has caught up.
 set -euo pipefail
@@ -25,13 +28,20 @@ fi
 command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname)" >&2; exit 1; }
 mapfile -t sans < <(jq -r '.sans[]' <<<"$params")
 external_etcd=$(jq -r 'has("etcdClient")' <<<"$params")
+dry_run=()
+if [[ $(jq -r '.dryRun // false' <<<"$params") == true ]]; then
+    dry_run=(--dry-run)
+fi
+# What shows that this node is a member: kubeadm's admin kubeconfig, or the dry-run's marker.
+member_marker=/etc/kubernetes/admin.conf
+((${#dry_run[@]} == 0)) || member_marker=$dir/dry-run-member
 
 # kubeadm's output includes join secrets: keep it on the node, root-only, and show a
 # filtered tail on failure.
 run_kubeadm() {
     local log=$1
     shift
-    if ! kubeadm "$@" >"$log" 2>&1; then
+    if ! kubeadm "$@" "${dry_run[@]}" >"$log" 2>&1; then
         tail -n 30 "$log" | grep -v -i -E 'token|certificate-key|discovery' >&2 || true
         echo "haplane: 'kubeadm $1' failed on $(hostname); full log in $log" >&2
         return 1
@@ -41,6 +51,8 @@ run_kubeadm() {
 # kubeadm join takes certSANs from the cluster-wide configuration, which cannot know
 # machines added later: re-issue the certificate when one of this node's names is missing.
 ensure_apiserver_sans() {
+    # A dry-run leaves no certificate behind to check.
+    ((${#dry_run[@]} == 0)) || return 0
     local present missing=0 name
     present=$(openssl x509 -in "$pki/apiserver.crt" -noout -ext subjectAltName | tr ',' '\n' | sed -E 's/^ *(DNS|IP Address)://')
     for name in "${sans[@]}"; do
@@ -74,13 +86,19 @@ install_etcd_client() {
 # restarts it) and the cluster's stored configuration, so later joins see the same list.
 ensure_etcd_servers() {
     [[ $external_etcd == true ]] || return 0
-    local want have
+    local want have state=$dir/etcd-servers
     want=$(jq -r '.etcdEndpoints | join(",")' <<<"$params")
-    have=$(grep -oE -- '--etcd-servers=[^"[:space:]]*' /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null | cut -d= -f2- || true)
+    if ((${#dry_run[@]} == 0)); then
+        have=$(grep -oE -- '--etcd-servers=[^"[:space:]]*' /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null | cut -d= -f2- || true)
+    else
+        have=$(cat "$state" 2>/dev/null || true)
+    fi
     [[ "$want" != "$have" ]] || return 0
     jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
     run_kubeadm "$dir/phases.log" init phase control-plane apiserver --config "$dir/phases.yaml"
     run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
+    # The list the API server was last rendered with (read back by the lab's health summary).
+    printf '%s\n' "$want" >"$state"
     echo "haplane: the API server of $(hostname) now uses etcd at $want"
 }
 
@@ -104,23 +122,35 @@ wait_voter() {
 case "$mode" in
 init)
     jq -r '.kubeadm' <<<"$params" >"$dir/kubeadm.yaml"
-    if [[ -f /etc/kubernetes/admin.conf ]]; then
+    if [[ -f $member_marker ]]; then
         echo "haplane: $(hostname) already runs a control plane"
     else
         install_etcd_client
-        run_kubeadm "$dir/init.log" init --config "$dir/kubeadm.yaml" --upload-certs
-        echo "haplane: $(hostname) founded the control plane"
+        if ((${#dry_run[@]} == 0)); then
+            run_kubeadm "$dir/init.log" init --config "$dir/kubeadm.yaml" --upload-certs
+        else
+            # Nothing to upload certificates to; preflight checks a kubelet the lab lacks.
+            run_kubeadm "$dir/init.log" init --config "$dir/kubeadm.yaml" --ignore-preflight-errors=all
+            touch "$member_marker"
+        fi
+        echo "haplane: $(hostname) founded the control plane${dry_run:+ (kubeadm dry-run)}"
     fi
+    ensure_etcd_servers
     ;;
 join)
-    if [[ -f /etc/kubernetes/admin.conf ]]; then
+    if [[ -f $member_marker ]]; then
         echo "haplane: $(hostname) is already a member"
     else
         jq -r '.kubeadm' <<<"$params" >"$dir/join.yaml"
         trap 'rm -f "$dir/join.yaml"' EXIT
         install_etcd_client
-        run_kubeadm "$dir/join.log" join --config "$dir/join.yaml"
-        echo "haplane: $(hostname) joined the control plane"
+        if ((${#dry_run[@]} == 0)); then
+            run_kubeadm "$dir/join.log" join --config "$dir/join.yaml"
+        else
+            run_kubeadm "$dir/join.log" join --config "$dir/join.yaml" --ignore-preflight-errors=all
+            touch "$member_marker"
+        fi
+        echo "haplane: $(hostname) joined the control plane${dry_run:+ (kubeadm dry-run)}"
     fi
     # Stacked etcd: kubeadm made this node an etcd learner; it counts once promoted.
     [[ $external_etcd == true ]] || wait_voter
@@ -128,7 +158,7 @@ join)
     ensure_apiserver_sans
     ;;
 update)
-    if [[ ! -f /etc/kubernetes/admin.conf ]]; then
+    if [[ ! -f $member_marker ]]; then
         echo "haplane: $(hostname) is not a control-plane member; replace the replica to rejoin it" >&2
         exit 1
     fi

@@ -46,8 +46,13 @@ describe("external etcd config", () => {
         assert.equal(parseStackConfig(onprem(["h1"], ownHosts(["e1", "e2", "e3"]))).etcd.hosts?.length, 3);
     });
     it("offers it on-prem only", () => {
-        const gce = { ...onprem(["h1"]), platform: "gce", gce: { project: "p", region: "europe-west1" }, endpoint: { port: 6443 } };
-        (gce as { controlPlane: unknown }).controlPlane = { replicas: [{ name: "a", zone: "europe-west1-b" }] };
+        const gce = {
+            ...onprem(["h1"]),
+            platform: "gce",
+            gce: { project: "p", region: "europe-west1" },
+            endpoint: { port: 6443 },
+            controlPlane: { replicas: [{ name: "a", zone: "europe-west1-b" }] },
+        };
         rejects(gce, "haplane:etcd.topology", /onprem only/);
     });
     it("applies the etcd membership rules to its own hosts", () => {
@@ -89,9 +94,9 @@ describe("external etcd plans", function () {
         for (const [n, p] of colocated) assert.deepEqual(etcdNames(p), CP.slice(0, n));
         assert.deepEqual(etcdNames(own), ["e1", "e2", "e3"]);
         // Own hosts are prepared for the etcd role only, and released like any host.
-        assert.match(String(find(own, REMOTE, "e2").inputs.create), /'host-prepare' 'distribution' '1\.32\.4' 'etcd'$/);
-        assert.match(String(find(own, REMOTE, "h2").inputs.create), /'control-plane'$/);
-        assert.match(String(find(colocated.get(3)!, REMOTE, "h2").inputs.create), /'control-plane,etcd'$/);
+        assert.match(String(find(own, REMOTE, "e2").inputs.create), /'host-prepare' 'distribution' '1\.32\.4' 'etcd' 'real'$/);
+        assert.match(String(find(own, REMOTE, "h2").inputs.create), /'control-plane' 'real'$/);
+        assert.match(String(find(colocated.get(3)!, REMOTE, "h2").inputs.create), /'control-plane,etcd' 'real'$/);
         assert.ok(find(own, LOCAL, "e2-release"));
     });
 
@@ -217,3 +222,29 @@ describe("external etcd plans", function () {
         }
     });
 });
+
+describe("kubeadm dry-run (the lab's setting)", function () {
+    this.timeout(60000);
+    it("is for on-prem only", () => {
+        const gce = {
+            ...onprem(["h1"], { topology: "stacked" }),
+            platform: "gce",
+            gce: { project: "p", region: "europe-west1" },
+            endpoint: { port: 6443 },
+            controlPlane: { replicas: [{ name: "a", zone: "europe-west1-b" }] },
+            kubeadm: { dryRun: true },
+        };
+        rejects(gce, "haplane:kubeadm.dryRun", /on-prem labs only/);
+    });
+    it("dry-runs every kubeadm step and prepares hosts without a kubelet", async () => {
+        const p = await plan({ ...onprem(["h1", "h2", "h3"]), kubeadm: { dryRun: true } }, { revealSecrets: true });
+        for (const name of ["h1", "h2", "h3"]) {
+            assert.equal(stdinOf(p, `${name}-member`).dryRun, true);
+            assert.match(String(find(p, REMOTE, name).inputs.create), /'control-plane,etcd' 'dry-run'$/);
+        }
+        assert.match(String(find(p, REMOTE, "h2-ticket").inputs.create), /'join-ticket' 'dry-run'$/);
+        const real = colocatedPlan ?? (await plan(onprem(["h1"]), { revealSecrets: true }));
+        assert.equal(stdinOf(real, "h1-member").dryRun, undefined, "a real stack's inputs do not mention it");
+    });
+});
+let colocatedPlan: Plan | undefined;
