@@ -17,8 +17,16 @@ export const DEFAULT_ADVERT_INTERVAL_SECONDS = 0.2;
 
 const INSTANCE_NAME = "haplane_endpoint";
 const SCRIPT_NAME = "check_apiserver";
-/** Top of the priority range for index 0; leaves room below for every plausible replica count. */
-const BASE_PRIORITY = 200;
+/** Priority of index 0; PRIORITY_STEP apart down to the seventh node (60). */
+const BASE_PRIORITY = 240;
+/**
+ * A backup declares the master dead after 3 adverts + skew, skew = (256 - priority) / 256
+ * adverts. Priorities one apart put two backups' timers under a millisecond apart at 0.2 s
+ * adverts, and the lab's failover bench saw both become MASTER; 30 apart is 23 ms, time for
+ * the first one's advert to reach the other.
+ */
+const PRIORITY_STEP = 30;
+const MAX_NODES = 7;
 
 /**
  * A stable VRRP router id (1..255) from the cluster's identity: the same inputs give the same
@@ -38,8 +46,8 @@ export function vridFor(clusterName: string, endpointAddress: string): number {
  * shift after a removal changes no VIP placement.
  */
 export function priorityFor(index: number): number {
-    checkInteger("keepalived priority index", index, 0, BASE_PRIORITY - 2);
-    return BASE_PRIORITY - index;
+    checkInteger("keepalived priority index", index, 0, MAX_NODES - 1);
+    return BASE_PRIORITY - PRIORITY_STEP * index;
 }
 
 export interface TrackScript {

@@ -15,6 +15,17 @@ import sys
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Bounds the TLS handshake and every read: a client cut off mid-request costs its own
+    # thread a few seconds, never the server.
+    timeout = 5
+
+    def setup(self):
+        super().setup()
+        try:
+            self.connection.do_handshake()
+        except (OSError, ssl.SSLError):
+            self.close_connection = True
+            raise
 
     def do_GET(self):
         path = self.path.split("?")[0]
@@ -52,7 +63,9 @@ def main():
     server.host_name = host_name
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    # The handshake runs in each request's thread (Handler.setup), not in accept(): a client
+    # that vanishes mid-handshake must not stall the one accepting thread.
+    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     server.serve_forever()
 
 

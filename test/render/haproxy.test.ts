@@ -68,7 +68,7 @@ describe("haproxy.cfg", () => {
 
     it("keeps long-lived watch connections and bounds old workers after a reload", () => {
         const defaults = section(cfg, "defaults");
-        for (const line of ["timeout client 4h", "timeout server 4h", "timeout connect 5s", "option clitcpka", "option srvtcpka", "option redispatch"]) {
+        for (const line of ["timeout client 4h", "timeout server 4h", "timeout connect 1s", "timeout check 1s", "option clitcpka", "option srvtcpka", "option redispatch 1"]) {
             assert.ok(defaults.includes(line), line);
         }
         const global = section(cfg, "global");

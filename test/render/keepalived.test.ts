@@ -163,10 +163,12 @@ describe("keepalived priorities", () => {
         assert.equal(new Set(priorities).size, 7);
         assert.deepEqual([...priorities].sort((a, b) => b - a), priorities);
         for (const p of priorities) assert.ok(p >= 1 && p <= 254);
+        // Far enough apart that two backups never declare the master dead at the same moment.
+        for (let i = 1; i < 7; i++) assert.ok(priorities[i - 1] - priorities[i] >= 20, `${priorities[i - 1]} vs ${priorities[i]}`);
     });
 
     it("rejects indexes outside the range", () => {
-        for (const bad of [-1, 1.5, 199, NaN]) assert.throws(() => priorityFor(bad), /priority index/);
+        for (const bad of [-1, 1.5, 7, NaN]) assert.throws(() => priorityFor(bad), /priority index/);
     });
 });
 
@@ -179,7 +181,7 @@ describe("keepalived.conf", () => {
         assert.match(conf, /^ {4}state BACKUP$/m);
         assert.match(conf, /^ {4}interface eth0$/m);
         assert.match(conf, new RegExp(`^ {4}virtual_router_id ${vridFor("prod", VIP)}$`, "m"));
-        assert.match(conf, /^ {4}priority 200$/m);
+        assert.match(conf, /^ {4}priority 240$/m);
         assert.match(conf, new RegExp(`^ {4}advert_int ${DEFAULT_ADVERT_INTERVAL_SECONDS}$`, "m"));
         assert.match(conf, /^ {4}nopreempt$/m);
         assert.match(conf, /^ {4}unicast_src_ip 10\.20\.0\.11$/m);

@@ -119,7 +119,19 @@ add_member() {
             echo "haplane: not every etcd member is healthy; not adding $name" >&2
             return 1
         fi
-        etcd member add "$name" --learner --peer-urls "$peer" >/dev/null
+        # strict-reconfig-check refuses an add ("unhealthy cluster") until every voter has been
+        # connected for 5 s, as right after the previous member started: retry, bounded.
+        for attempt in $(seq 1 30); do
+            if out=$(etcd member add "$name" --learner --peer-urls "$peer" 2>&1); then
+                break
+            fi
+            if ((attempt == 30)) || ! grep -q "unhealthy cluster" <<<"$out"; then
+                echo "$out" >&2
+                echo "haplane: etcd refused to add $name" >&2
+                return 1
+            fi
+            sleep 2
+        done
         echo "haplane: added etcd learner $name at $peer" >&2
         list_members
     fi
