@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { Plan } from "../../../scripts/offline/evaluate";
 import { find, ofType, plan, PRIVATE_KEY_VALUE, T } from "../../support/stacks";
 import { AWS, AWS_ZONES, awsConfig, awsReplicas } from "../../support/awsStacks";
+import { assertInPlace } from "../../support/diff";
 
 const NAMES = ["a", "b", "c", "d", "e"];
 const urns = (p: Plan, type: string) => new Map(ofType(p, type).map((r) => [r.name, r.urn]));
@@ -26,22 +27,6 @@ const IN_PLACE = {
     eip: ["instance", "networkInterface"],
     instance: ["secondaryPrivateIps", "vpcSecurityGroupIds", "tags"],
 };
-
-export function diffPaths(a: unknown, b: unknown, prefix = ""): string[] {
-    if (JSON.stringify(a) === JSON.stringify(b)) return [];
-    if (a && b && typeof a === "object" && typeof b === "object") {
-        const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-        return [...keys].flatMap((k) => {
-            const path = Array.isArray(a) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k;
-            return diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path);
-        });
-    }
-    return [prefix];
-}
-
-export function assertInPlace(before: Record<string, unknown>, after: Record<string, unknown>, fields: string[], what: string) {
-    for (const path of diffPaths(before, after)) assert.ok(fields.some((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`)), `${what}: ${path} is not updated in place`);
-}
 
 describe("AWS plans across the replica lifecycle", function () {
     this.timeout(60000);
