@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import { ConfigError, parseStackConfig } from "../../components/config/parse";
 import { createdSubnetCidr } from "../../components/config/awsRules";
+import { placeReplicas } from "../../components/planning/placement";
 import { assignableInSubnet, zoneSubnetCidr } from "../../components/planning/subnets";
 import { AWS_ZONES, awsConfig, awsInternalConfig, awsReplicas } from "../support/awsStacks";
 
@@ -31,6 +32,13 @@ describe("AWS stack config validation", () => {
         assert.equal(cfg.aws!.instanceType, "m6i.large");
         assert.equal(cfg.aws!.image.owners[0], "099720109477");
         assert.doesNotThrow(() => parseStackConfig(withAws({ vpcId: "vpc-0123456789abcdef0", subnets: { "eu-west-1a": "subnet-0aaaaaaaaaaaaaaaa", "eu-west-1b": "subnet-0bbbbbbbbbbbbbbbb", "eu-west-1c": "subnet-0cccccccccccccccc" } })));
+    });
+
+    it("spreads a count over the zones, naming replicas by zone letter", () => {
+        const config = awsConfig();
+        config.controlPlane = { replicas: 5, zones: AWS_ZONES };
+        const cfg = parseStackConfig(config);
+        assert.deepEqual(placeReplicas("aws", cfg.controlPlane.replicas, cfg.controlPlane.zones).map((r) => r.name), ["cp-a-1", "cp-b-1", "cp-c-1", "cp-a-2", "cp-b-2"]);
     });
 
     it("rejects zones from two regions, naming the key", () => {
