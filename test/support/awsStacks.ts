@@ -1,5 +1,7 @@
 // AWS stack configurations for tests, beside the GCE ones in stacks.ts.
-import { baseConfig } from "./stacks";
+import { EndpointHolder } from "../../components/planning/endpoint";
+import { Plan } from "../../scripts/offline/evaluate";
+import { baseConfig, plan } from "./stacks";
 
 export const AWS_ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
 
@@ -39,3 +41,12 @@ export const AWS = {
     subnet: "aws:ec2/subnet:Subnet",
     vpc: "aws:ec2/vpc:Vpc",
 };
+
+const plans = new Map<string, Promise<Plan>>();
+
+/** A plan of `config` as seen with `endpointHolder`, evaluated once per test run (plans are read-only). */
+export function awsPlan(config: Record<string, unknown>, endpointHolder: EndpointHolder = "absent"): Promise<Plan> {
+    const key = JSON.stringify([config, endpointHolder]);
+    if (!plans.has(key)) plans.set(key, plan(config, { endpointHolder }));
+    return plans.get(key)!;
+}

@@ -2,15 +2,15 @@
 import { strict as assert } from "assert";
 import { elasticIpHolder, endpointMoves, privateAddressHolder } from "../../../components/planning/addressAssociation";
 import { planEndpoint } from "../../../components/planning/endpoint";
-import { find, ofType, plan } from "../../support/stacks";
-import { AWS, awsConfig, awsInternalConfig, awsReplicas } from "../../support/awsStacks";
+import { find, ofType } from "../../support/stacks";
+import { AWS, awsConfig, awsInternalConfig, awsPlan, awsReplicas } from "../../support/awsStacks";
 import { assertInPlace } from "../../support/diff";
 
 describe("AWS internal endpoint", function () {
     this.timeout(30000);
 
     it("puts the private address on the single node as a secondary private IP, with no Elastic IP", async () => {
-        const p = await plan(awsInternalConfig(["a"]));
+        const p = await awsPlan(awsInternalConfig(["a"]));
         assert.equal(ofType(p, AWS.eip).length, 0);
         assert.deepEqual(find(p, AWS.instance, "a").inputs.secondaryPrivateIps, ["10.0.0.10"]);
         assert.equal(p.outputs.endpointAddress, "10.0.0.10");
@@ -18,8 +18,8 @@ describe("AWS internal endpoint", function () {
     });
 
     it("moves it to an internal NLB's first subnet mapping at three replicas, the instance changing in place", async () => {
-        const one = await plan(awsInternalConfig(["a"]), { endpointHolder: "node" });
-        const three = await plan(awsInternalConfig(["a", "b", "c"]), { endpointHolder: "node" });
+        const one = await awsPlan(awsInternalConfig(["a"]));
+        const three = await awsPlan(awsInternalConfig(["a", "b", "c"]), "node");
         const instance = find(three, AWS.instance, "a");
         assert.deepEqual(instance.inputs.secondaryPrivateIps, [], "said explicitly: an omitted Computed field would keep the address");
         assertInPlace(find(one, AWS.instance, "a").inputs, instance.inputs, ["secondaryPrivateIps"], "Instance a");
@@ -30,15 +30,15 @@ describe("AWS internal endpoint", function () {
     });
 
     it("hands the address back in two runs, deciding from where AWS says it is", async () => {
-        const down = await plan(awsInternalConfig(["a"]), { endpointHolder: "loadBalancer" });
+        const down = await awsPlan(awsInternalConfig(["a"]), "loadBalancer");
         assert.deepEqual(find(down, AWS.instance, "a").inputs.secondaryPrivateIps, []);
         assert.match(String(down.outputs.endpointHandoff), /^pending/);
-        const next = await plan(awsInternalConfig(["a"]), { endpointHolder: "free" });
+        const next = await awsPlan(awsInternalConfig(["a"]), "free");
         assert.deepEqual(find(next, AWS.instance, "a").inputs.secondaryPrivateIps, ["10.0.0.10"]);
     });
 
     it("lets nodes inside the VPC reach the internal NLB through the security groups", async () => {
-        const p = await plan(awsInternalConfig(["a", "b", "c"]), { endpointHolder: "loadBalancer" });
+        const p = await awsPlan(awsInternalConfig(["a", "b", "c"]), "loadBalancer");
         const rule = find(p, AWS.ingress, "lb-api-nodes");
         assert.deepEqual([rule.inputs.securityGroupId, rule.inputs.referencedSecurityGroupId], ["api-lb-id", "control-plane-id"]);
         assert.equal(ofType(p, AWS.ingress).filter((r) => r.name === "cp-api-endpoint").length, 0);
@@ -49,13 +49,13 @@ describe("AWS DNS record", function () {
     this.timeout(30000);
 
     it("points a low-TTL Route53 A record at the endpoint, and at every zone's address behind the NLB", async () => {
-        const one = await plan(awsConfig(awsReplicas(["a"])));
+        const one = await awsPlan(awsConfig(awsReplicas(["a"])));
         const record = find(one, AWS.record, "api").inputs;
         assert.deepEqual(
             { zoneId: record.zoneId, name: record.name, type: record.type, ttl: record.ttl, records: record.records },
             { zoneId: "Z0123456789ABCDEFGHIJ", name: "api.prod.example.com", type: "A", ttl: 30, records: [one.outputs.endpointAddress] },
         );
-        const three = await plan(awsConfig(), { endpointHolder: "loadBalancer" });
+        const three = await awsPlan(awsConfig(), "loadBalancer");
         const records = find(three, AWS.record, "api").inputs.records as string[];
         assert.equal(records.length, 3);
         assert.equal(records[0], three.outputs.endpointAddress);
@@ -92,7 +92,7 @@ describe("AWS network", function () {
     this.timeout(30000);
 
     it("creates a VPC with a public subnet per zone, numbered by zone letter", async () => {
-        const p = await plan(awsConfig(), { endpointHolder: "loadBalancer" });
+        const p = await awsPlan(awsConfig(), "loadBalancer");
         assert.equal(ofType(p, AWS.vpc).length, 1);
         assert.deepEqual(ofType(p, AWS.subnet).map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]), [
             ["eu-west-1a", "10.0.0.0/20", true],
@@ -107,7 +107,7 @@ describe("AWS network", function () {
         const config = awsConfig();
         const subnets = { "eu-west-1a": "subnet-0aaaaaaaaaaaaaaaa", "eu-west-1b": "subnet-0bbbbbbbbbbbbbbbb", "eu-west-1c": "subnet-0cccccccccccccccc" };
         config.aws = { region: "eu-west-1", vpcId: "vpc-0123456789abcdef0", subnets };
-        const p = await plan(config, { endpointHolder: "loadBalancer" });
+        const p = await awsPlan(config, "loadBalancer");
         assert.equal(ofType(p, AWS.vpc).length + ofType(p, AWS.subnet).length, 0);
         assert.equal(find(p, AWS.instance, "b").inputs.subnetId, "subnet-0bbbbbbbbbbbbbbbb");
         assert.equal(find(p, AWS.securityGroup, "control-plane").inputs.vpcId, "vpc-0123456789abcdef0");

@@ -2,8 +2,8 @@
 // checked for URN stability, endpoint placement and membership ordering, as for GCE.
 import { strict as assert } from "assert";
 import { Plan } from "../../../scripts/offline/evaluate";
-import { find, ofType, plan, PRIVATE_KEY_VALUE, T } from "../../support/stacks";
-import { AWS, AWS_ZONES, awsConfig, awsReplicas } from "../../support/awsStacks";
+import { find, ofType, PRIVATE_KEY_VALUE, T } from "../../support/stacks";
+import { AWS, AWS_ZONES, awsConfig, awsPlan, awsReplicas } from "../../support/awsStacks";
 import { assertInPlace } from "../../support/diff";
 
 const NAMES = ["a", "b", "c", "d", "e"];
@@ -33,9 +33,9 @@ describe("AWS plans across the replica lifecycle", function () {
     const plans = new Map<number, Plan>();
     before(async () => {
         // The holder each run observes: what the previous run left behind.
-        plans.set(1, await plan(awsConfig(awsReplicas(NAMES.slice(0, 1))), { endpointHolder: "absent" }));
-        plans.set(3, await plan(awsConfig(awsReplicas(NAMES.slice(0, 3))), { endpointHolder: "node" }));
-        plans.set(5, await plan(awsConfig(awsReplicas(NAMES)), { endpointHolder: "loadBalancer" }));
+        plans.set(1, await awsPlan(awsConfig(awsReplicas(NAMES.slice(0, 1))), "absent"));
+        plans.set(3, await awsPlan(awsConfig(awsReplicas(NAMES.slice(0, 3))), "node"));
+        plans.set(5, await awsPlan(awsConfig(awsReplicas(NAMES)), "loadBalancer"));
     });
 
     it("keeps the Elastic IP's URN and every surviving node's URNs identical through 1, 3, 5, 3, 1", () => {
@@ -128,12 +128,12 @@ describe("AWS plans across the replica lifecycle", function () {
     });
 
     it("does not attach the address in the run that drops the NLB, and attaches it in the next", async () => {
-        const down = await plan(awsConfig(awsReplicas(["a"])), { endpointHolder: "loadBalancer" });
+        const down = await awsPlan(awsConfig(awsReplicas(["a"])), "loadBalancer");
         assert.equal(find(down, AWS.eip, "api").inputs.instance, "");
         assert.equal(find(down, AWS.eip, "a-public").inputs.instance, "a-id", "the node keeps its own address meanwhile");
         assert.equal(ofType(down, AWS.loadBalancer).length, 0);
         assert.match(String(down.outputs.endpointHandoff), /pending.*pulumi up' once more/);
-        const next = await plan(awsConfig(awsReplicas(["a"])), { endpointHolder: "free" });
+        const next = await awsPlan(awsConfig(awsReplicas(["a"])), "free");
         assert.equal(find(next, AWS.eip, "api").inputs.instance, "a-id");
         assert.equal(find(next, AWS.eip, "api").inputs.networkInterface, "", "no stale interface from the NLB's time");
         assert.equal(find(next, AWS.eip, "a-public").inputs.instance, "");
@@ -151,8 +151,8 @@ describe("AWS plans across the replica lifecycle", function () {
     it("removing middle replicas by name changes no other replica's URN or inputs", async () => {
         // 5 -> 3 removing c and d; zones chosen so that a, b and e still cover three zones.
         const zoned = NAMES.map((name, i) => ({ name, zone: AWS_ZONES[[0, 1, 0, 1, 2][i]] }));
-        const before = await plan(awsConfig(zoned), { endpointHolder: "loadBalancer" });
-        const after = await plan(awsConfig(zoned.filter((r) => r.name !== "c" && r.name !== "d")), { endpointHolder: "loadBalancer" });
+        const before = await awsPlan(awsConfig(zoned), "loadBalancer");
+        const after = await awsPlan(awsConfig(zoned.filter((r) => r.name !== "c" && r.name !== "d")), "loadBalancer");
         // A replica's resources: its instance, node, own address and commands, its registration
         // (api-<name>) and the rule admitting its address (lb-api-<name>).
         const perReplica = (p: Plan, name: string) =>
