@@ -16,7 +16,7 @@ import { StackConfig } from "./config/schema";
 import { sshConnection } from "./connection";
 import { MemberPlan, planMembership } from "./planning/membership";
 import { scriptCommand } from "./render/commands";
-import { clientUrl, EtcdMember, initialCluster, peerUrl, renderEtcdCertConfig, renderEtcdConfig, renderEtcdUnit } from "./render/etcd";
+import { clientUrl, clientUrlsOf, EtcdMember, initialCluster, peerUrl, renderEtcdCertConfig, renderEtcdConfig, renderEtcdUnit } from "./render/etcd";
 import { sshDeleteHook } from "./sshHook";
 
 export interface EtcdHost {
@@ -91,7 +91,8 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource {
                 connection: connect(founder),
                 create: scriptCommand("etcd-certs", ["ca"]),
                 stdin: member(founder).apply((m) => JSON.stringify({ kubeadm: renderEtcdCertConfig(config.clusterName, config.kubernetesVersion, m) })),
-                logging: "none",
+                // stdout carries the keys; stderr only kubeadm's messages when a phase fails.
+                logging: "stderr",
             },
             { parent: this, dependsOn: founder.resources, additionalSecretOutputs: ["stdout", "stderr"], ignoreChanges: ["connection", "stdin"] },
         );
@@ -115,7 +116,7 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource {
                             JSON.stringify({ kubeadm: renderEtcdCertConfig(config.clusterName, config.kubernetesVersion, m), caCert: b.caCert, caKey: b.caKey }),
                         ),
                     ),
-                    logging: "none",
+                    logging: "stderr",
                 },
                 {
                     parent: this,
@@ -155,6 +156,8 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource {
                         pulumi.all([self, startsWith, bundle, issued]).apply(([m, start, b, c]) =>
                             JSON.stringify({
                                 name: m.name,
+                                // Whom a learner asks about membership (it cannot answer itself).
+                                cluster: clientUrlsOf(start.initialCluster).filter((u) => u !== clientUrl(m)),
                                 config: renderEtcdConfig({
                                     clusterName: config.clusterName,
                                     member: m,

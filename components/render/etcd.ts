@@ -28,6 +28,12 @@ export const ETCD_PATHS = {
 } as const;
 
 /** Where kubeadm expects the external etcd client files on a control-plane node. */
+/**
+ * Where etcd-certs.sh lets kubeadm write while issuing certificates (tmpfs, removed after
+ * each run, one run at a time). kubeadm's phases take it only from the configuration.
+ */
+export const ETCD_CERTS_WORK_DIR = "/run/haplane-etcd-certs";
+
 export const APISERVER_ETCD_PATHS = {
     caCert: "/etc/kubernetes/pki/etcd/ca.crt",
     cert: "/etc/kubernetes/pki/apiserver-etcd-client.crt",
@@ -53,6 +59,18 @@ export const clientUrl = (m: EtcdMember) => `https://${host(m.address)}:${ETCD_C
 /** etcd's `name=peerURL,...` notation. */
 export function initialCluster(members: EtcdMember[]): string {
     return members.map((m) => `${checkName("etcd member name", m.name)}=${peerUrl(m)}`).join(",");
+}
+
+/**
+ * Client URLs of the members in an initial-cluster list: haplane's members serve clients on
+ * the peer URL's host at the client port. A learner can ask these (not itself) about membership.
+ */
+export function clientUrlsOf(initialClusterList: string): string[] {
+    return initialClusterList
+        .split(",")
+        .map((entry) => /^[^=]+=https:\/\/(.+):(\d+)$/.exec(entry.trim()))
+        .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) === ETCD_PEER_PORT)
+        .map((m) => `https://${m[1]}:${ETCD_CLIENT_PORT}`);
 }
 
 export interface EtcdConfigArgs {
@@ -167,7 +185,7 @@ export function renderEtcdCertConfig(clusterName: string, kubernetesVersion: str
             clusterName,
             // Stated so kubeadm never asks the internet for a version.
             kubernetesVersion: `v${kubernetesVersion}`,
-            certificatesDir: "/etc/kubernetes/pki",
+            certificatesDir: ETCD_CERTS_WORK_DIR,
             etcd: { local: { serverCertSANs: [member.address], peerCertSANs: [member.address] } },
         },
     ]);

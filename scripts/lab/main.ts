@@ -1,5 +1,6 @@
 // The local lab's command line: npm run lab -- <command> [args]. Needs root.
 // To add a command, add an entry to `commands`; main() dispatches on its name.
+import { labDeploy } from "./deploy";
 import { formatStatus, labDown, labStatus, labUp, LabUsageError } from "./hosts";
 
 export interface LabCommand {
@@ -18,6 +19,14 @@ export const commands: Record<string, LabCommand> = {
             if (args.length > 1) throw new LabUsageError(`lab up: expected at most one argument N, got ${args.length}: ${args.join(" ")}`);
             await labUp(args[0], say);
             say(formatStatus(labStatus()));
+        },
+    },
+    deploy: {
+        usage: "deploy [N]",
+        summary: "build the toolchain if needed, start N hosts (default 3) and run the real pulumi up of the lab stack on them",
+        async run(args) {
+            if (args.length > 1) throw new LabUsageError(`lab deploy: expected at most one argument N, got ${args.length}: ${args.join(" ")}`);
+            await labDeploy(args[0], say);
         },
     },
     down: {

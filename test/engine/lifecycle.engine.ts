@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EngineStack, EventLog, StepOps } from "./support/engine";
+import { EngineStack, EventLog, PROJECT_DIR, StepOps } from "./support/engine";
 import { SSH_PORT, StandinHosts } from "./support/hosts";
 
 const ZONES = ["europe-west1-b", "europe-west1-c", "europe-west1-d"];
@@ -26,6 +26,7 @@ async function newCluster(label: string) {
     const stack = new EngineStack({
         workDir,
         stack: label,
+        projectDir: PROJECT_DIR,
         env: { HAPLANE_STANDIN_DIR: standinDir, HAPLANE_STANDIN_HOSTS: JSON.stringify(ADDRESSES) },
     });
     stack.init(fs.readFileSync(hosts.clientKey, "utf8"));

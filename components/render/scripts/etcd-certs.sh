@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issues external-etcd certificates with kubeadm's etcd certificate phases (Kubernetes' "HA
-# etcd with kubeadm" guide), in a private directory on tmpfs that is removed on exit, and
+# etcd with kubeadm" guide), in a private directory on tmpfs (the configuration's
+# certificatesDir, /run/haplane-etcd-certs) that is removed on exit, one run at a time, and
 # prints them as JSON for the stack's secrets. Nothing is left on the host.
 # usage: etcd-certs.sh ca|member
 #   ca:     stdin {"kubeadm"}: a new etcd CA and the API servers' etcd client certificate;
@@ -12,15 +13,22 @@ umask 077
 mode=${1:?usage: etcd-certs.sh ca|member}
 params=$(cat)
 command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname); it issues the etcd certificates" >&2; exit 1; }
-work=$(mktemp -d /run/haplane-etcd-certs.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-pki=$work/pki
-mkdir -p "$pki/etcd"
-jq -r '.kubeadm' <<<"$params" >"$work/kubeadm.yaml"
+pki=/run/haplane-etcd-certs
+exec 9>/run/haplane-etcd-certs.lock
+flock -w 300 9 || { echo "haplane: another certificate run holds the lock on $(hostname)" >&2; exit 1; }
+rm -rf "$pki"
+trap 'rm -rf "$pki"' EXIT
+install -d -m 0700 "$pki" "$pki/etcd"
+jq -r '.kubeadm' <<<"$params" >"$pki/kubeadm.yaml"
+if ! grep -qx "certificatesDir: $pki" "$pki/kubeadm.yaml"; then
+    echo "haplane: the kubeadm configuration must set certificatesDir: $pki" >&2
+    exit 1
+fi
 
 phase() {
-    if ! kubeadm init phase certs "$1" --config "$work/kubeadm.yaml" --cert-dir "$pki" >"$work/phase.log" 2>&1; then
-        cat "$work/phase.log" >&2
+    # The CA key must never reach kubeadm's log; the log shows only file names.
+    if ! kubeadm init phase certs "$1" --config "$pki/kubeadm.yaml" >"$pki/phase.log" 2>&1; then
+        cat "$pki/phase.log" >&2
         echo "haplane: 'kubeadm init phase certs $1' failed on $(hostname)" >&2
         exit 1
     fi

@@ -4,8 +4,9 @@
 #           as a learner is promoted once it has caught up (etcd refuses promotion before);
 #   update: inputs changed on an existing member: rewrite the files and restart etcd only
 #           when one of them changed (members update one at a time, in join order).
-# stdin: JSON {"name", "config", "unit", "caCert", "serverCert", "serverKey", "peerCert",
-# "peerKey", "clientCert", "clientKey"}; the keys are secret and written 0600 for etcd only.
+# stdin: JSON {"name", "cluster": [client URLs of the other members it started with],
+# "config", "unit", "caCert", "serverCert", "serverKey", "peerCert", "peerKey", "clientCert",
+# "clientKey"}; the keys are secret and written 0600 for etcd only.
 set -euo pipefail
 umask 077
 mode=${1:?usage: etcd-member.sh start|update}
@@ -44,10 +45,15 @@ put clientKey "$pki/healthcheck-client.key" 0600
 put config /etc/etcd/haplane.yaml 0644
 put unit /etc/systemd/system/etcd.service 0644
 
-local_etcd() {
-    ETCDCTL_API=3 timeout 20 etcdctl --endpoints https://127.0.0.1:2379 --cacert "$pki/ca.crt" \
+etcd_at() {
+    local endpoints=$1
+    shift
+    ETCDCTL_API=3 timeout 20 etcdctl --endpoints "$endpoints" --cacert "$pki/ca.crt" \
         --cert "$pki/healthcheck-client.crt" --key "$pki/healthcheck-client.key" --command-timeout 10s "$@"
 }
+local_etcd() { etcd_at https://127.0.0.1:2379 "$@"; }
+# A learner answers only status; membership comes from the members it joined.
+cluster=$(jq -r '.cluster | join(",")' <<<"$params")
 
 systemctl daemon-reload
 systemctl enable etcd >/dev/null 2>&1 || true
@@ -65,13 +71,12 @@ done
 local_etcd endpoint status >/dev/null || { echo "haplane: etcd on $(hostname) did not start serving within 60 s" >&2; exit 1; }
 
 # "ID, status, name, peer URLs, client URLs, is learner"
-learner() { local_etcd member list | awk -F', ' -v name="$name" '$3 == name { print $6 }'; }
-if [[ $(learner) == true ]]; then
-    voters=$(local_etcd member list | awk -F', ' '$6 == "false" && $5 != "" { print $5 }' | paste -sd, -)
-    id=$(local_etcd member list | awk -F', ' -v name="$name" '$3 == name { print $1 }')
+learner() { etcd_at "$cluster" member list | awk -F', ' -v name="$name" '$3 == name { print $6 }'; }
+if [[ -n $cluster && $(learner) == true ]]; then
+    id=$(etcd_at "$cluster" member list | awk -F', ' -v name="$name" '$3 == name { print $1 }')
     for _ in $(seq 1 60); do
-        ETCDCTL_API=3 timeout 20 etcdctl --endpoints "$voters" --cacert "$pki/ca.crt" --cert "$pki/healthcheck-client.crt" \
-            --key "$pki/healthcheck-client.key" --command-timeout 10s member promote "$id" >/dev/null 2>&1 && break
+        # Refused until the learner has caught up with the leader's log.
+        etcd_at "$cluster" member promote "$id" >/dev/null 2>&1 && break
         sleep 2
     done
     [[ $(learner) == false ]] || { echo "haplane: etcd learner $name did not catch up to be promoted within 120 s" >&2; exit 1; }

@@ -21,8 +21,9 @@ dir=/etc/kubernetes/haplane
 pki=/etc/kubernetes/pki
 mkdir -p "$dir"
 params=$(cat)
-# First boot installs kubeadm (cloud-init on cloud machines): wait for it, bounded.
-if command -v cloud-init >/dev/null; then
+# First boot installs kubeadm (cloud-init on cloud machines): wait for it, bounded. Only
+# where cloud-init runs this boot (its /run directory); installed but unused, it never ends.
+if command -v cloud-init >/dev/null && [[ -d /run/cloud-init ]]; then
     timeout 900 cloud-init status --wait >/dev/null || true
 fi
 command -v kubeadm >/dev/null || { echo "haplane: kubeadm is not installed on $(hostname)" >&2; exit 1; }
@@ -43,7 +44,7 @@ run_kubeadm() {
     shift
     if ! kubeadm "$@" "${dry_run[@]}" >"$log" 2>&1; then
         tail -n 30 "$log" | grep -v -i -E 'token|certificate-key|discovery' >&2 || true
-        echo "haplane: 'kubeadm $1' failed on $(hostname); full log in $log" >&2
+        echo "haplane: 'kubeadm ${*:1:4}' failed on $(hostname); full log in $log" >&2
         return 1
     fi
 }
@@ -96,7 +97,8 @@ ensure_etcd_servers() {
     [[ "$want" != "$have" ]] || return 0
     jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
     run_kubeadm "$dir/phases.log" init phase control-plane apiserver --config "$dir/phases.yaml"
-    run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
+    # A dry-run has no cluster to store the configuration in.
+    ((${#dry_run[@]} > 0)) || run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
     # The list the API server was last rendered with (read back by the lab's health summary).
     printf '%s\n' "$want" >"$state"
     echo "haplane: the API server of $(hostname) now uses etcd at $want"

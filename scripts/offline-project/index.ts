@@ -1,2 +1,2 @@
 // The main program itself, unchanged: the repository's index.ts and its stack outputs.
-export * from "../../../index";
+export * from "../../index";

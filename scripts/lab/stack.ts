@@ -1,0 +1,40 @@
+// The lab stack's configuration: the main program's on-prem platform on lab hosts, with
+// external etcd (so every etcd membership change is real) and kubeadm in dry-run mode (the
+// hosts have no kubelet or container images). Pure.
+import { LabHost } from "./hosts";
+
+export const LAB_VIP = "198.18.0.100";
+export const LAB_STACK = "lab";
+const RACKS = ["rack-a", "rack-b", "rack-c"];
+
+/** Hosts are spread over three racks by index: lab-1 rack-a, lab-2 rack-b, lab-3 rack-c, lab-4 rack-a, ... */
+export function rackOf(host: LabHost): string {
+    return RACKS[(host.index - 1) % RACKS.length];
+}
+
+export interface LabStackOptions {
+    /** keepalived's VRRP advertisement interval (the platform's default is 0.2 s). */
+    advertIntervalSeconds?: number;
+    publicKey: string;
+}
+
+/** `haplane:` settings (without the prefix) for a control plane on `replicas`, in join order. */
+export function labStackSettings(replicas: LabHost[], options: LabStackOptions): Record<string, unknown> {
+    return {
+        platform: "onprem",
+        clusterName: "lab",
+        kubernetesVersion: "1.32.5",
+        controlPlane: { replicas: replicas.map((h) => ({ name: h.name, zone: rackOf(h), address: h.address })) },
+        etcd: { topology: "external" },
+        kubeadm: { dryRun: true },
+        endpoint: { address: LAB_VIP, port: 6443 },
+        onprem: {
+            packages: "preinstalled",
+            // The interface is detected on each host from its route to the VIP.
+            keepalived: { enabled: true, advertIntervalSeconds: options.advertIntervalSeconds ?? 0.2 },
+        },
+        apiCidrs: ["198.18.0.0/24"],
+        adminCidrs: ["198.18.0.0/24"],
+        ssh: { user: "root", publicKey: options.publicKey, dialErrorLimit: 3, perDialTimeoutSeconds: 5 },
+    };
+}

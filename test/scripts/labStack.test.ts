@@ -1,0 +1,27 @@
+// The lab stack's settings are a valid on-prem stack for every replica set the lab test walks.
+import { strict as assert } from "assert";
+import { parseStackConfig } from "../../components/config/parse";
+import { hostAddress, hostName } from "../../scripts/lab/hosts";
+import { LAB_VIP, labStackSettings, rackOf } from "../../scripts/lab/stack";
+
+const host = (i: number) => ({ name: hostName(i), index: i, address: hostAddress(i) });
+const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 lab";
+
+describe("lab stack settings", () => {
+    it("spread hosts over three racks by index", () => {
+        assert.deepEqual([1, 2, 3, 4, 5, 6].map((i) => rackOf(host(i))), ["rack-a", "rack-b", "rack-c", "rack-a", "rack-b", "rack-c"]);
+    });
+    for (const set of [[1], [1, 2, 3], [1, 2, 3, 4, 5], [1, 3, 5], [1, 5, 6]]) {
+        it(`make a valid stack of ${set.map((i) => hostName(i)).join(", ")}`, () => {
+            const cfg = parseStackConfig(labStackSettings(set.map(host), { publicKey: PUBLIC_KEY }));
+            assert.equal(cfg.etcd.topology, "external", "every etcd membership change is real");
+            assert.equal(cfg.kubeadm.dryRun, true, "the hosts have no kubelet");
+            assert.equal(cfg.endpoint.address, LAB_VIP);
+            assert.equal(cfg.onprem?.packages, "preinstalled", "lab hosts share the machine's packages");
+        });
+    }
+    it("pass keepalived's advert interval through (the failover bench compares 0.2 s with 1 s)", () => {
+        const cfg = parseStackConfig(labStackSettings([host(1)], { publicKey: PUBLIC_KEY, advertIntervalSeconds: 1 }));
+        assert.equal(cfg.onprem?.keepalived.advertIntervalSeconds, 1);
+    });
+});
