@@ -2,6 +2,7 @@
 // program, in the offline plan and in unit tests. Every key lives in the `haplane:`
 // namespace; error messages name the full key (e.g. `haplane:controlPlane.replicas`).
 import { z } from "zod";
+import { checkAwsRules } from "./awsRules";
 import { checkEtcdHostRules, checkMembershipRules, checkOnpremRules } from "./rules";
 
 /** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
@@ -23,7 +24,7 @@ const cidr = z
 
 export const PLATFORMS = ["gce", "aws", "onprem"] as const;
 /** Platforms this version can provision; the others are designed for but not built yet. */
-export const AVAILABLE_PLATFORMS = ["gce", "onprem"] as const;
+export const AVAILABLE_PLATFORMS = ["gce", "aws", "onprem"] as const;
 
 const namedReplica = z.strictObject({
     name: label(30),
@@ -126,6 +127,35 @@ const gce = z.strictObject({
     image: z.string().min(1).default("ubuntu-os-cloud/ubuntu-2404-lts-amd64"),
 });
 
+const awsId = (prefix: string, example: string) =>
+    z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must be an AWS id such as ${example}`);
+
+const aws = z.strictObject({
+    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+    /** An existing VPC; without it haplane creates one (`vpcCidr`) with a public subnet per zone. */
+    vpcId: awsId("vpc", "vpc-0123456789abcdef0").optional(),
+    /** Existing VPC: availability zone -> subnet id, one per zone; the first carries the endpoint. */
+    subnets: z.record(z.string().min(1), awsId("subnet", "subnet-0123456789abcdef0")).optional(),
+    /** Created VPC: its CIDR (default 10.0.0.0/16), split into one subnet per zone. */
+    vpcCidr: cidr
+        .refine((c) => { const bits = Number(c.split("/")[1]); return bits >= 16 && bits <= 24; }, "must be a /16 to /24 (AWS allows /16 at most; haplane splits it into sixteen zone subnets)")
+        .optional(),
+    /** Created VPC: its availability zones (default: the replicas' zones in join order). */
+    zones: z.array(z.string().min(1)).min(1).optional(),
+    /** A fixed AMI; otherwise the newest image matching `image` when a machine is created. */
+    ami: awsId("ami", "ami-0123456789abcdef0").optional(),
+    image: z
+        .strictObject({
+            owners: z.array(z.string().min(1)).min(1).default(["099720109477"]),
+            name: z.string().min(1).default("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"),
+            architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+        })
+        .default({ owners: ["099720109477"], name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", architecture: "x86_64" }),
+    instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large").default("m6i.large"),
+    /** Optional EC2 key pair for the image's default user (haplane itself uses ssh.user). */
+    keyName: z.string().min(1).optional(),
+});
+
 const onprem = z.strictObject({
     /** `distribution`: install from the hosts' package repositories; `preinstalled`: air-gapped hosts. */
     packages: z.enum(["distribution", "preinstalled"]).default("distribution"),
@@ -159,7 +189,7 @@ const kubeadm = z.strictObject({
 
 const stackObject = z.strictObject({
         platform: z.enum(PLATFORMS).refine((p) => (AVAILABLE_PLATFORMS as readonly string[]).includes(p), {
-            message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only; aws is planned`,
+            message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only`,
         }),
         clusterName: label(20),
         kubernetesVersion: z
@@ -177,6 +207,7 @@ const stackObject = z.strictObject({
         adminCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to SSH to the nodes"),
         ssh: ssh,
         gce: gce.optional(),
+        aws: aws.optional(),
         onprem: onprem.optional(),
 });
 
@@ -187,6 +218,13 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
         if (cfg.platform === "gce" && !cfg.gce) {
             ctx.addIssue({ code: "custom", path: ["gce"], message: "is required when platform is gce (project and region)" });
             return;
+        }
+        if (cfg.platform === "aws" && !cfg.aws) {
+            ctx.addIssue({ code: "custom", path: ["aws"], message: "is required when platform is aws (at least the region)" });
+            return;
+        }
+        if (cfg.platform !== "aws" && cfg.aws) {
+            ctx.addIssue({ code: "custom", path: ["aws"], message: `is for platform aws only; this stack's platform is ${cfg.platform}` });
         }
         if (cfg.etcd.topology === "external" && cfg.platform !== "onprem") {
             ctx.addIssue({
@@ -210,12 +248,17 @@ export const stackConfigSchema = stackObject.superRefine((cfg, ctx) => {
         }
         if (cfg.platform === "onprem") {
             for (const problem of checkOnpremRules(cfg)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-        } else if (cfg.endpoint.address) {
+        } else if (cfg.endpoint.address && cfg.platform !== "aws") {
+            // (On aws an internal endpoint's address is checked with the network, below.)
             ctx.addIssue({ code: "custom", path: ["endpoint", "address"], message: `is for platform onprem only; on ${cfg.platform} the endpoint address is reserved by the cloud` });
         }
-        const region = cfg.platform === "gce" ? cfg.gce?.region : undefined;
-        for (const problem of checkMembershipRules(cfg.controlPlane, cfg.platform, region)) {
+        const region = cfg.platform === "gce" ? cfg.gce?.region : cfg.platform === "aws" ? cfg.aws?.region : undefined;
+        const membership = checkMembershipRules(cfg.controlPlane, cfg.platform, region);
+        for (const problem of membership) {
             ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+        }
+        if (cfg.platform === "aws" && cfg.aws && membership.length === 0) {
+            for (const problem of checkAwsRules({ ...cfg, aws: cfg.aws })) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
         }
         if (cfg.platform === "onprem" && cfg.etcd.topology === "external" && cfg.etcd.hosts) {
             for (const problem of checkEtcdHostRules(cfg)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });

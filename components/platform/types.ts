@@ -1,4 +1,4 @@
-// The one small interface every platform (GCE now; AWS and on-prem next) implements.
+// The one small interface every platform (GCE, AWS, on-prem) implements.
 // Components own the domain logic (membership, endpoint decisions, kubeadm); a platform
 // only knows how to make its own machines, addresses, firewalls and load balancers.
 import * as pulumi from "@pulumi/pulumi";

@@ -58,6 +58,7 @@ export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks 
                     break;
             }
             if (args.type.startsWith("gcp:compute/")) state.selfLink = selfLink(args.type, args.name, inputs);
+            if (args.type.startsWith("aws:")) Object.assign(state, awsState(args.type, args.name));
             return { id: `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -73,8 +74,53 @@ export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks 
                     return { name: inputs.name, users, status: users ? "IN_USE" : "RESERVED" };
                 }
                 default:
+                    if (args.token.startsWith("aws:")) return awsCall(args.token, inputs, holder);
                     throw new Error(`offline plan: no stand-in for the call ${args.token}`);
             }
         },
     };
+}
+
+/** What AWS computes for the resources haplane declares (addresses, allocation ids, ARNs). */
+function awsState(type: string, name: string): Record<string, unknown> {
+    switch (type) {
+        case "aws:ec2/eip:Eip":
+            return { publicIp: fakeAddress(`aws-${name}`, false), allocationId: `eipalloc-${name}` };
+        case "aws:ec2/instance:Instance":
+            return { privateIp: fakeAddress(`aws-${name}`, true) };
+        case "aws:lb/loadBalancer:LoadBalancer":
+        case "aws:lb/targetGroup:TargetGroup": {
+            const kind = type.endsWith("LoadBalancer") ? "loadbalancer/net" : "targetgroup";
+            return { arn: `arn:aws:elasticloadbalancing:offline:000000000000:${kind}/${name}`, dnsName: `${name}.elb.offline` };
+        }
+        default:
+            return {};
+    }
+}
+
+/**
+ * The read-only AWS calls: the endpoint's Elastic IP and who holds it (DescribeAddresses), the
+ * network interfaces holding an internal endpoint, a created VPC, and the AMI lookup.
+ */
+function awsCall(token: string, inputs: Record<string, unknown>, holder: EndpointHolder): Record<string, unknown> {
+    switch (token) {
+        case "aws:ec2/getAmi:getAmi":
+            return { id: "ami-0offline00000000", name: "offline image" };
+        case "aws:ec2/getEips:getEips":
+            return holder === "absent" ? { allocationIds: [], publicIps: [] } : { allocationIds: ["eipalloc-api"], publicIps: [fakeAddress("aws-api", false)] };
+        case "aws:ec2/getElasticIp:getElasticIp": {
+            const found = { id: inputs.id, publicIp: fakeAddress("aws-api", false), associationId: "", instanceId: "", networkInterfaceId: "", networkInterfaceOwnerId: "" };
+            if (holder === "node") return { ...found, associationId: "eipassoc-node", instanceId: "i-0offline", networkInterfaceId: "eni-node", networkInterfaceOwnerId: "000000000000" };
+            if (holder === "loadBalancer") return { ...found, associationId: "eipassoc-nlb", networkInterfaceId: "eni-nlb", networkInterfaceOwnerId: "amazon-elb" };
+            return found;
+        }
+        case "aws:ec2/getVpcs:getVpcs":
+            return { ids: holder === "absent" ? [] : ["vpc-0offline"] };
+        case "aws:ec2/getNetworkInterfaces:getNetworkInterfaces":
+            return { ids: holder === "node" ? ["eni-node"] : holder === "loadBalancer" ? ["eni-nlb"] : [] };
+        case "aws:ec2/getNetworkInterface:getNetworkInterface":
+            return { id: inputs.id, interfaceType: inputs.id === "eni-nlb" ? "network_load_balancer" : "interface" };
+        default:
+            throw new Error(`offline plan: no stand-in for the call ${token}`);
+    }
 }

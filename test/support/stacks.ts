@@ -25,10 +25,29 @@ export function namedReplicas(names: string[]) {
     return names.map((name, i) => ({ name, zone: ZONES[i % ZONES.length] }));
 }
 
-export async function plan(
-    config: Record<string, unknown>,
-    options: { endpointHolder?: EndpointHolder; keySecret?: boolean; revealSecrets?: boolean } = {},
-): Promise<Plan> {
+type PlanOptions = { endpointHolder?: EndpointHolder; keySecret?: boolean; revealSecrets?: boolean };
+
+/**
+ * Plans are pure functions of config and options, and the same ones recur across tests: each
+ * is evaluated once per test run (frozen, so no test can change another's).
+ */
+const plans = new Map<string, Promise<Plan>>();
+
+export function plan(config: Record<string, unknown>, options: PlanOptions = {}): Promise<Plan> {
+    const key = JSON.stringify([config, options]);
+    if (!plans.has(key)) plans.set(key, evaluatePlan(config, options).then(deepFreeze));
+    return plans.get(key)!;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value as object)) deepFreeze(v);
+    }
+    return value;
+}
+
+async function evaluatePlan(config: Record<string, unknown>, options: PlanOptions): Promise<Plan> {
     const map: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) map[`haplane:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     map["haplane:sshPrivateKey"] = PRIVATE_KEY_VALUE;
