@@ -15,7 +15,7 @@
 //    the sponsor's own removal and machine deletion.
 // Warnings: in-place updates that need a stopped machine, protected resources the change
 // would delete, and types the replace table does not know.
-import { ResourceChange } from "./diff";
+import { resourceKey, ResourceChange } from "./diff";
 import { code, names, shortType } from "./format";
 import { membershipChange, quorum, replacedParts, Review, sponsorIn, survivingReplicas } from "./review";
 
@@ -67,7 +67,8 @@ function endpointAddress(r: Review): Flag<DangerRule>[] {
     const b = r.base.endpoint;
     const h = r.head.endpoint;
     if (!b.address) return [];
-    const resource = b.addressUrn ? r.diff.changes.find((c) => c.urn === b.addressUrn && (c.op === "replace" || c.op === "delete")) : undefined;
+    const key = b.addressUrn && resourceKey(b.addressUrn);
+    const resource = key ? r.diff.changes.find((c) => resourceKey(c.urn) === key && (c.op === "replace" || c.op === "delete")) : undefined;
     const valueChanges = h.address !== undefined && h.address !== b.address;
     if (!valueChanges && !resource) return [];
     const parts: string[] = [];

@@ -1,4 +1,5 @@
-// The resource-level diff of two offline plans, keyed by URN. Pure.
+// The resource-level diff of two offline plans, keyed by URN without its stack and project
+// (so that plans of one stack made from differently named files compare). Pure.
 //
 // An offline plan has no cloud state: a resource only in the head plan is a create, only in
 // the base plan a delete; with the same URN it is an update when a (non-ignored) input
@@ -43,12 +44,15 @@ function change(op: Op, r: PlannedResource, extra: Partial<ResourceChange> = {})
     };
 }
 
+/** `urn:pulumi:<stack>::<project>::<type chain>::<name>` -> `<type chain>::<name>`. */
+export const resourceKey = (urn: string) => urn.split("::").slice(2).join("::");
+
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
-    const before = new Map(base.resources.map((r) => [r.urn, r]));
-    const after = new Map(head.resources.map((r) => [r.urn, r]));
+    const before = new Map(base.resources.map((r) => [resourceKey(r.urn), r]));
+    const after = new Map(head.resources.map((r) => [resourceKey(r.urn), r]));
     const changes: ResourceChange[] = [];
     for (const r of head.resources) {
-        const old = before.get(r.urn);
+        const old = before.get(resourceKey(r.urn));
         if (!old) {
             changes.push(change("create", r));
             continue;
@@ -64,7 +68,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
             protect: Boolean(old.options?.protect || r.options?.protect),
         }));
     }
-    for (const r of base.resources) if (!after.has(r.urn)) changes.push(change("delete", r));
+    for (const r of base.resources) if (!after.has(resourceKey(r.urn))) changes.push(change("delete", r));
     const counts = { create: 0, update: 0, delete: 0, replace: 0 };
     for (const c of changes) counts[c.op]++;
     return { base, head, changes, counts };

@@ -108,6 +108,14 @@ describe("plan diff", function () {
         assert.match(line(md, "Sponsors change"), /`a` sponsors itself \(was `b`\)/);
     });
 
+    it("3 -> 1, second run: the freed address is attached to the last node, nothing else changes", () => {
+        const { md, rules, review } = compare(plans.oneAfterLb, plans.one);
+        assert.deepEqual(rules, []);
+        assert.deepEqual(review.diff.counts, { create: 0, update: 1, delete: 0, replace: 0 });
+        assert.match(line(md, "Endpoint"), /^- Endpoint `[\d.]+` is attached to node `a` \(the second run of the handoff\)$/);
+        assert.match(line(md, "Kept node `a`: Instance"), /natIp` `[\d.]+` -> `[\d.]+` \(in place\)$/);
+    });
+
     it("quorum is the base cluster's: 5 -> 1 is flagged, 5 -> 3 and 3 -> 5 are not", () => {
         assert.deepEqual(compare(plans.five, plans.one).rules, ["quorum"]);
         assert.deepEqual(compare(plans.five, plans.three).rules, []);
@@ -167,6 +175,12 @@ describe("plan diff", function () {
         assert.deepEqual(rules, []);
         assert.match(line(md, "Departing"), /^- Departing `h2` leaves first: the first add \(`h5`, on `h1`\) removes it/);
         assert.match(line(md, "etcd (external)"), /3 -> 3 members/);
+    });
+
+    it("compares plans of one stack made from differently named stack files", () => {
+        const renamed = JSON.parse(JSON.stringify(plans.three).replace(/urn:pulumi:test::/g, "urn:pulumi:other::"));
+        renamed.stack = "other";
+        assert.equal(compare(plans.three, renamed).review.diff.changes.length, 0);
     });
 
     it("never prints a secret's value, only that it may have changed", async () => {
