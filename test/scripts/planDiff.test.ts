@@ -204,5 +204,6 @@ describe("plan diff", function () {
         assert.equal(missing.status, 1);
         assert.equal(missing.stdout, "");
         assert.match(missing.stderr, /^plan-diff: .*nope\.json: no such file\n$/);
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 });

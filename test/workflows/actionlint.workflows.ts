@@ -44,5 +44,6 @@ describe("actionlint", function () {
         assert.equal(r.status, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /job "preview" needs job "nowhere" which does not exist/);
         assert.match(r.stdout, /shellcheck reported issue in this script: SC2086/);
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 });

@@ -34,13 +34,16 @@ function fakeGitHub(headSha: string, comments: Comment[]) {
 const core = { warnings: [] as string[], warning(m: string) { this.warnings.push(m); }, info() {} };
 const context = { repo: { owner: "o", repo: "haplane" } };
 
+const temps: string[] = [];
 function artifact(files: Record<string, string>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-comment-"));
+    temps.push(dir);
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     return dir;
 }
 
 describe("plan diff comments", () => {
+    after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
     it("creates one comment per stack, then edits it, leaving people's comments alone", async () => {
         const human: Comment = { id: 1, body: `${marker("dev")}\nquoted by a person`, user: { type: "User" } };
         const gh = fakeGitHub("abc", [human]);

@@ -11,11 +11,18 @@ import { readWorkflow, resolveEnv, ROOT } from "../support/workflows";
 
 const { marker } = require("../../scripts/planDiff/upsertComment.js");
 
+const temps: string[] = [];
+const tempDir = (prefix: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    temps.push(dir);
+    return dir;
+};
+
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd, encoding: "utf8" });
 
 /** This checkout's files (committed or not) as a fresh repository, sharing node_modules. */
 function copyOfRepo(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-repo-"));
+    const dir = tempDir("haplane-repo-");
     const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter((f) => f && fs.existsSync(path.join(ROOT, f)));
     for (const f of files) {
         fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -29,6 +36,7 @@ function copyOfRepo(): string {
 
 describe("offline-diff job", function () {
     this.timeout(120000);
+    after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
     it("builds both plans of a pull request that grows the dev stack 3 -> 5, and writes one comment per stack", () => {
         const repo = copyOfRepo();
@@ -44,8 +52,8 @@ describe("offline-diff job", function () {
         git(repo, "commit", "-qam", "dev: 3 -> 5 replicas");
         const head = git(repo, "rev-parse", "HEAD").trim();
 
-        const runnerTemp = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-runner-"));
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-tmp-"));
+        const runnerTemp = tempDir("haplane-runner-");
+        const tmp = tempDir("haplane-tmp-");
         const summary = path.join(runnerTemp, "summary.md");
         const values = { "github.event.pull_request.base.sha": base, "github.sha": head, "github.event.pull_request.number": "7" };
         const job = readWorkflow("preview.yml").jobs["offline-diff"];
@@ -78,7 +86,7 @@ describe("offline-diff job", function () {
     });
 
     it("reports a plan that fails and a stack file that is new, without stopping", () => {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-plans-"));
+        const out = tempDir("haplane-plans-");
         fs.writeFileSync(path.join(out, "base.sha"), "a".repeat(40));
         fs.writeFileSync(path.join(out, "head.sha"), "b".repeat(40));
         fs.mkdirSync(path.join(out, "broken"));

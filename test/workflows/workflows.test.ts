@@ -66,7 +66,7 @@ describe("workflows", () => {
         assert.deepEqual((comment.on.workflow_run as { workflows: string[] }).workflows, [preview.name]);
         assert.deepEqual(comment.permissions, {});
         const job = comment.jobs.comment;
-        assert.equal(job.if, "github.event.workflow_run.event == 'pull_request'");
+        assert.equal(job.if, "github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled'");
         assert.deepEqual(job.permissions, { actions: "read", "pull-requests": "write" });
         const [checkout] = uses(job.steps, "actions/checkout");
         // No ref: the default branch's own code, never the pull request's.
