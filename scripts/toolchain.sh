@@ -4,15 +4,18 @@
 # implementation of command 1.2.1's local and remote Command; upstream's module is not served).
 # Also kubeadm, kube-apiserver, kube-controller-manager and kube-scheduler, from k8s.io/kubernetes
 # through the wrapper module tools/kubeadm-build, which the engine tier uses to validate the
-# kubeadm configuration haplane renders and the component flags it carries.
+# kubeadm configuration haplane renders and the component flags it carries. And actionlint,
+# which the workflows tier (npm run test:workflows) runs on .github/workflows.
 # These normally download from the internet, which this project's machines cannot reach.
 #
 #   scripts/toolchain.sh [--without-command] [--without-kubeadm] [--without-control-plane]
-#                        [--with-kubernetes]
+#                        [--without-actionlint] [--with-kubernetes]
 #
 # --without-command skips the command provider, --without-kubeadm skips kubeadm (cold: about
 # 2 minutes on 2 cores, 65 MB of module downloads), --without-control-plane skips the three
 # control-plane binaries (cold: about 3 minutes more on 2 cores, 17 MB more downloads).
+# --without-actionlint skips actionlint (cold: about 40 s on 2 cores with an empty Go build
+# cache, 5 MB of module downloads).
 # --with-kubernetes also builds the kubernetes provider, whose pinned module the proxy does not
 # serve: that is reported at the end and makes the run exit 1.
 #
@@ -46,6 +49,11 @@ K8S_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools/kubeadm-build" && pwd)"
 # Built by build_control_plane from k8s.io/kubernetes/cmd/<name>; each is a tool of the wrapper.
 CONTROL_PLANE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler)
 
+# actionlint: the newest release the proxy serves (v1.7.12, 2026-03-30); a tagged module, so
+# `go install module@version` builds it as released.
+ACTIONLINT_MODULE=github.com/rhysd/actionlint/cmd/actionlint
+ACTIONLINT_VERSION=v1.7.12
+
 # Kubernetes provider 4.32.0: likewise untagged as a module, commit a03ff6ba58d2.
 KUBERNETES_VERSION=4.32.0
 KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
@@ -54,12 +62,14 @@ KUBERNETES_MODULE_VERSION=v4.0.0-20260608201737-a03ff6ba58d2
 WITH_COMMAND=true
 WITH_KUBEADM=true
 WITH_CONTROL_PLANE=true
+WITH_ACTIONLINT=true
 WITH_KUBERNETES=false
 for arg in "$@"; do
   case "$arg" in
     --without-command) WITH_COMMAND=false ;;
     --without-kubeadm) WITH_KUBEADM=false ;;
     --without-control-plane) WITH_CONTROL_PLANE=false ;;
+    --without-actionlint) WITH_ACTIONLINT=false ;;
     --with-kubernetes) WITH_KUBERNETES=true ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "toolchain.sh: unknown argument: $arg" >&2; exit 2 ;;
@@ -313,6 +323,19 @@ build_control_plane() {
   echo "$key" >"$STAMPS/control-plane"
 }
 
+# --- actionlint ------------------------------------------------------------------------------
+build_actionlint() {
+  local key="actionlint $ACTIONLINT_VERSION $GO_VERSION"
+  if up_to_date actionlint "$key" actionlint; then log "actionlint $ACTIONLINT_VERSION: up to date"; return; fi
+  # GOFLAGS without -mod=mod: `go install module@version` refuses it outside a module.
+  timed "actionlint-$ACTIONLINT_VERSION" bash -c '
+    cd "$1" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false" GOBIN="$2" go install -trimpath -ldflags "-s -w" "$3@$4"
+  ' _ "$WORK" "$BIN" "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
+  local got; got="$("$BIN/actionlint" -version | head -n 1)" || die "the built actionlint does not run"
+  [[ "$got" == "$ACTIONLINT_VERSION" ]] || die "the built actionlint reports version '$got', expected $ACTIONLINT_VERSION"
+  echo "$key" >"$STAMPS/actionlint"
+}
+
 # --- kubernetes provider (optional) ----------------------------------------------------------
 build_kubernetes() {
   local key="kubernetes $KUBERNETES_VERSION $KUBERNETES_MODULE_VERSION $GO_VERSION"
@@ -336,6 +359,7 @@ build_nodejs_host
 if $WITH_COMMAND; then build_command; fi
 if $WITH_KUBEADM; then build_kubeadm; fi
 if $WITH_CONTROL_PLANE; then build_control_plane; fi
+if $WITH_ACTIONLINT; then build_actionlint; fi
 if $WITH_KUBERNETES; then build_kubernetes; fi
 log "toolchain done in $((SECONDS - total_start))s"
 
@@ -347,6 +371,7 @@ if $WITH_KUBEADM; then echo "kubeadm $("$BIN/kubeadm" version -o short)"; fi
 if $WITH_CONTROL_PLANE; then
   for name in "${CONTROL_PLANE_BINARIES[@]}"; do echo "$name $("$BIN/$name" --version)"; done
 fi
+if $WITH_ACTIONLINT; then echo "actionlint $("$BIN/actionlint" -version | head -n 1)"; fi
 echo "export PATH=$BIN:\$PATH PULUMI_HOME=$PULUMI_HOME   # or: source scripts/engine-env.sh"
 
 if ((${#MISSING[@]})); then
