@@ -4,8 +4,14 @@
 import * as path from "path";
 import { haplaneProgram } from "../components/program";
 import { EndpointHolder } from "../components/planning/endpoint";
-import { evaluate } from "./offline/evaluate";
+import { evaluate, Plan } from "./offline/evaluate";
 import { readStackFile } from "./offline/stackFile";
+
+/** The offline plan of a stack file (what the command prints). */
+export function planStackFile(file: string, endpointHolder?: EndpointHolder): Promise<Plan> {
+    const stack = readStackFile(path.resolve(file), path.resolve(__dirname, "..", "Pulumi.yaml"));
+    return evaluate({ ...stack, endpointHolder }, haplaneProgram);
+}
 
 const HOLDERS: EndpointHolder[] = ["absent", "free", "node", "loadBalancer"];
 
@@ -17,12 +23,13 @@ async function main(argv: string[]): Promise<void> {
     if (endpointHolder !== undefined && !HOLDERS.includes(endpointHolder)) {
         throw new Error(`--endpoint-holder must be one of ${HOLDERS.join(", ")}`);
     }
-    const stack = readStackFile(path.resolve(file), path.resolve(__dirname, "..", "Pulumi.yaml"));
-    const plan = await evaluate({ ...stack, endpointHolder }, haplaneProgram);
+    const plan = await planStackFile(file, endpointHolder);
     process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
-    process.stderr.write(`${err.message.split("\n")[0]}\n`);
-    process.exit(1);
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((err: Error) => {
+        process.stderr.write(`${err.message.split("\n")[0]}\n`);
+        process.exit(1);
+    });
+}

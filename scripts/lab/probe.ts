@@ -1,6 +1,6 @@
 // A client on the lab bridge that keeps using the control plane while `pulumi up` changes it:
-// it writes to etcd (the v3 JSON gateway, mutual TLS) and reads the endpoint (GET /readyz on
-// the VIP) continuously, and counts what failed. Runs as its own process, so that the caller
+// it writes to etcd (gRPC with mutual TLS; the lab's etcd serves no JSON gateway) and reads
+// the endpoint (GET /readyz on the VIP) continuously, and counts what failed. Runs as its own process, so that the caller
 // may block on `pulumi up`; SIGTERM ends it after it checked that every acknowledged write
 // can be read back.
 //
@@ -9,9 +9,11 @@
 //     (re-read every second: the caller updates it as members change);
 //   <state dir>/{ca.crt,client.crt,client.key}: an etcd client certificate;
 //   writes <state dir>/result.json on exit.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
+import { EtcdGrpc } from "../bench/etcd";
 
 export interface ProbeResult {
     writesAcknowledged: number;
@@ -27,30 +29,23 @@ export interface ProbeResult {
 }
 
 const dir = process.argv[2];
-const agent = () =>
-    new https.Agent({
-        keepAlive: true,
-        ca: fs.readFileSync(path.join(dir, "ca.crt")),
-        cert: fs.readFileSync(path.join(dir, "client.crt")),
-        key: fs.readFileSync(path.join(dir, "client.key")),
-    });
-const b64 = (s: string) => Buffer.from(s).toString("base64");
+const file = (name: string) => path.join(dir, name);
 
-function request(url: string, body: object | undefined, opts: https.RequestOptions, timeoutMs: number): Promise<{ status: number; text: string }> {
+function get(url: string, opts: https.RequestOptions, timeoutMs: number): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-        const req = https.request(url, { method: body ? "POST" : "GET", timeout: timeoutMs, ...opts }, (res) => {
+        const req = https.request(url, { method: "GET", timeout: timeoutMs, ...opts }, (res) => {
             let text = "";
             res.on("data", (d) => (text += d));
             res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
         });
         req.on("timeout", () => req.destroy(new Error("timeout")));
         req.on("error", reject);
-        req.end(body ? JSON.stringify(body) : undefined);
+        req.end();
     });
 }
 
 async function main(): Promise<void> {
-    const etcdAgent = agent();
+    const etcd = new EtcdGrpc({ dir, ca: fs.readFileSync(file("ca.crt")), cert: fs.readFileSync(file("client.crt")), key: fs.readFileSync(file("client.key")) });
     const vipAgent = new https.Agent({ keepAlive: false, rejectUnauthorized: false });
     let endpoints: { etcd: string[]; vip: string } = { etcd: [], vip: "" };
     const reload = () => {
@@ -76,15 +71,14 @@ async function main(): Promise<void> {
             const key = `${prefix}${String(i).padStart(8, "0")}`;
             const value = `v${i}`;
             const url = endpoints.etcd[next++ % Math.max(1, endpoints.etcd.length)];
-            try {
-                const r = await request(`${url}/v3/kv/put`, { key: b64(key), value: b64(value) }, { agent: etcdAgent }, 1000);
-                if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+            const r = url ? await etcd.put(url, key, value, 1000) : { ok: false };
+            if (r.ok) {
                 acked.set(key, value);
                 result.writesAcknowledged++;
                 result.longestWriteGapMs = Math.max(result.longestWriteGapMs, Date.now() - lastAck);
                 lastAck = Date.now();
                 i++;
-            } catch {
+            } else {
                 result.writesFailed++;
             }
             await new Promise((r) => setTimeout(r, 20));
@@ -93,7 +87,7 @@ async function main(): Promise<void> {
     const reader = (async () => {
         while (running) {
             try {
-                const r = await request(`${endpoints.vip}/readyz`, undefined, { agent: vipAgent }, 1000);
+                const r = await get(`${endpoints.vip}/readyz`, { agent: vipAgent }, 1000);
                 if (r.status === 200) result.readsOk++;
                 else result.readsFailed++;
             } catch {
@@ -105,32 +99,22 @@ async function main(): Promise<void> {
     await Promise.all([writer, reader]);
     clearInterval(reloader);
 
-    // Every acknowledged write must be there: a linearizable range over the probe's prefix.
+    // Every acknowledged write must be there: a linearizable read of the probe's prefix.
     try {
-        let found: Map<string, string> | undefined;
-        for (const url of endpoints.etcd) {
-            try {
-                const r = await request(
-                    `${url}/v3/kv/range`,
-                    { key: b64(prefix), range_end: b64(prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)) },
-                    { agent: etcdAgent },
-                    5000,
-                );
-                if (r.status !== 200) continue;
-                const kvs = (JSON.parse(r.text).kvs ?? []) as { key: string; value: string }[];
-                found = new Map(kvs.map((kv) => [Buffer.from(kv.key, "base64").toString(), Buffer.from(kv.value, "base64").toString()]));
-                break;
-            } catch {
-                /* next member */
-            }
-        }
-        if (!found) throw new Error("no etcd member answered the read-back");
+        const r = spawnSync(
+            "etcdctl",
+            ["--endpoints", endpoints.etcd.join(","), "--cacert", file("ca.crt"), "--cert", file("client.crt"), "--key", file("client.key"), "get", prefix, "--prefix", "-w", "json"],
+            { encoding: "utf8", timeout: 30_000, env: { ...process.env, ETCDCTL_API: "3" }, maxBuffer: 256 * 1024 * 1024 },
+        );
+        if (r.status !== 0) throw new Error(`etcdctl get failed: ${(r.stderr ?? "").trim().split("\n").pop()}`);
+        const kvs = (JSON.parse(r.stdout).kvs ?? []) as { key: string; value: string }[];
+        const found = new Map(kvs.map((kv) => [Buffer.from(kv.key, "base64").toString(), Buffer.from(kv.value, "base64").toString()]));
         for (const [key, value] of acked) if (found.get(key) !== value) result.writesLost++;
     } catch (e) {
         result.verifyError = e instanceof Error ? e.message : String(e);
     }
-    fs.writeFileSync(path.join(dir, "result.json"), JSON.stringify(result));
-    etcdAgent.destroy();
+    fs.writeFileSync(file("result.json"), JSON.stringify(result));
+    etcd.close();
 }
 
 main().catch((e) => {

@@ -105,6 +105,8 @@ function assertConverged(h: LabHealth, replicas: LabHost[], all: LabHost[], cut:
 
 describe("lab lifecycle (real engine, real hosts)", function () {
     this.timeout(60 * 60_000);
+    // Each step builds on the one before: stop at the first that fails.
+    this.bail(true);
     let lab: LabStack;
     let hosts: LabHost[];
     let probe: Probe;
