@@ -32,7 +32,7 @@ describe("workflows", () => {
         assert.equal(job.if, FORK_GUARD);
         assert.equal(job.permissions?.["pull-requests"], "write");
         const stacks = job.strategy!.matrix!.include!.map((e) => String(e.stack));
-        assert.deepEqual(stacks, ["dev", "onprem"]);
+        assert.deepEqual(stacks, ["dev", "onprem", "aws"]);
         for (const stack of stacks) assert.ok(fs.existsSync(path.join(ROOT, `Pulumi.${stack}.yaml`)), `no Pulumi.${stack}.yaml for the matrix entry ${stack}`);
         const [pulumi] = uses(job.steps, "pulumi/actions");
         assert.deepEqual(
