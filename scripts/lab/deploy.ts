@@ -14,6 +14,8 @@ import { LAB_STACK, LAB_VIP, labStackSettings } from "./stack";
 const REPO = path.resolve(__dirname, "..", "..");
 export const STACK_DIR = path.join(LAB_DIR, "stack");
 const STANDIN = path.join(__dirname, "standin-apiserver.py");
+/** Where standin-start.sh installs it on a host. */
+const STANDIN_ON_HOST = "/etc/haplane-lab/standin-apiserver.py";
 
 /** Builds the offline toolchain unless its binaries are already there (then this takes no time). */
 export function ensureToolchain(log: (line: string) => void): void {
@@ -30,12 +32,13 @@ export function ensureToolchain(log: (line: string) => void): void {
 /** The stand-in for each host's API server (kubeadm only dry-runs in the lab). */
 export function startStandins(hosts: LabHost[]): void {
     const script = fs.readFileSync(path.join(__dirname, "standin-start.sh"), "utf8");
+    const server = fs.readFileSync(STANDIN, "utf8");
     for (const host of hosts) {
         const unit = renderSystemdUnit([
             ["Unit", [["Description", `lab stand-in API server of ${host.name}`]]],
-            ["Service", [["ExecStart", `/usr/bin/python3 ${STANDIN} 6443 /etc/haplane-lab/apiserver.crt /etc/haplane-lab/apiserver.key ${host.name}`]]],
+            ["Service", [["ExecStart", `/usr/bin/python3 ${STANDIN_ON_HOST} 6443 /etc/haplane-lab/apiserver.crt /etc/haplane-lab/apiserver.key ${host.name}`]]],
         ]);
-        const r = labSsh(host, scriptLine(script, "standin-start", [host.name, host.address], false), { input: unit, timeoutMs: 30_000 });
+        const r = labSsh(host, scriptLine(script, "standin-start", [host.name, host.address], false), { input: JSON.stringify({ unit, server }), timeoutMs: 30_000 });
         if (r.status !== 0) throw new Error(`lab: could not start the stand-in API server on ${host.name}: ${r.stderr.trim()}`);
     }
 }
