@@ -5,6 +5,7 @@
 import * as YAML from "yaml";
 import { checkAddress, checkInteger, checkName } from "./configText";
 import { renderSystemdUnit } from "./systemdUnit";
+import { renderYamlDocuments } from "./yamlDocuments";
 
 export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
@@ -156,23 +157,13 @@ export function renderEtcdUnit(clusterName: string): string {
 
 const KUBEADM_API = "kubeadm.k8s.io/v1beta4";
 
-function yamlDocs(docs: object[]): string {
-    return docs
-        .map((doc) => {
-            const d = new YAML.Document(doc);
-            d.directives!.docStart = true;
-            return d.toString();
-        })
-        .join("");
-}
-
 /**
  * The kubeadm configuration for `kubeadm init phase certs etcd-*` of one member: kubeadm puts
  * the node name, its advertise address and loopback into the server and peer certificates.
  */
 export function renderEtcdCertConfig(clusterName: string, kubernetesVersion: string, member: EtcdMember): string {
     checkAddress("etcd member address", member.address);
-    return yamlDocs([
+    return renderYamlDocuments([
         {
             apiVersion: KUBEADM_API,
             kind: "InitConfiguration",

@@ -1,7 +1,7 @@
 // kubeadm configuration (v1beta4), rendered through the YAML library. Pure.
-import * as YAML from "yaml";
 import { StackConfig } from "../config/schema";
 import { APISERVER_ETCD_PATHS } from "./etcd";
+import { renderYamlDocuments } from "./yamlDocuments";
 
 export interface KubeadmNode {
     name: string;
@@ -86,22 +86,12 @@ function nodeRegistration(node: KubeadmNode) {
     return { name: node.name, kubeletExtraArgs: args({ "node-ip": node.internalIp }) };
 }
 
-function toYaml(docs: object[]): string {
-    return docs
-        .map((doc) => {
-            const d = new YAML.Document(doc);
-            d.directives!.docStart = true;
-            return d.toString();
-        })
-        .join("");
-}
-
 /**
  * InitConfiguration + ClusterConfiguration: `kubeadm init` on the founding replica, and on
  * every replica the configuration of later `kubeadm init phase` runs (external etcd moves).
  */
 export function renderInitConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode, externalEtcd?: string[]): string {
-    return toYaml([
+    return renderYamlDocuments([
         {
             apiVersion: API_VERSION,
             kind: "InitConfiguration",
@@ -117,7 +107,7 @@ export function renderInitConfig(config: StackConfig, endpointAddress: string, n
  * ticket's token and certificate key, so callers must keep the result a Pulumi secret.
  */
 export function renderJoinConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode, ticket: JoinTicket): string {
-    return toYaml([
+    return renderYamlDocuments([
         {
             apiVersion: API_VERSION,
             kind: "JoinConfiguration",

@@ -1,23 +1,11 @@
 // AWS stack config rules: every error names the full key.
 import { strict as assert } from "assert";
-import { ConfigError, parseStackConfig } from "../../components/config/parse";
+import { parseStackConfig } from "../../components/config/parse";
 import { createdSubnetCidr } from "../../components/config/awsRules";
 import { placeReplicas } from "../../components/planning/placement";
 import { assignableInSubnet, zoneSubnetCidr } from "../../components/planning/subnets";
 import { AWS_ZONES, awsConfig, awsInternalConfig, awsReplicas } from "../support/awsStacks";
-
-function rejects(config: Record<string, unknown>, key: string, ...fragments: RegExp[]) {
-    assert.throws(
-        () => parseStackConfig(config),
-        (err: unknown) => {
-            assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-            assert.equal(err.key, key, err.message);
-            for (const f of fragments) assert.match(err.message, f);
-            assert.ok(!err.message.includes("\n"), "one line");
-            return true;
-        },
-    );
-}
+import { rejects } from "../support/configErrors";
 
 const withAws = (extra: Record<string, unknown>, replicas?: unknown) => {
     const config = awsConfig(replicas);

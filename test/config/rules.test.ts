@@ -1,19 +1,7 @@
 import { strict as assert } from "assert";
-import { ConfigError, parseStackConfig } from "../../components/config/parse";
+import { parseStackConfig } from "../../components/config/parse";
 import { baseConfig, plan, withReplicas, ZONES } from "../support/stacks";
-
-function rejects(config: Record<string, unknown>, key: string, ...fragments: RegExp[]) {
-    assert.throws(
-        () => parseStackConfig(config),
-        (err: unknown) => {
-            assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err}`);
-            assert.equal(err.key, key, err.message);
-            for (const f of fragments) assert.match(err.message, f);
-            assert.ok(!err.message.includes("\n"), "one line");
-            return true;
-        },
-    );
-}
+import { rejects } from "../support/configErrors";
 
 describe("stack config validation", () => {
     it("accepts the base config and applies defaults", () => {

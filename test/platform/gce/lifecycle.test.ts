@@ -2,6 +2,7 @@
 // checked for URN stability, endpoint placement and membership ordering.
 import { strict as assert } from "assert";
 import { Plan } from "../../../scripts/offline/evaluate";
+import { diffPaths } from "../../support/diff";
 import { baseConfig, find, namedReplicas, ofType, plan, PRIVATE_KEY_VALUE, T, withReplicas, ZONES } from "../../support/stacks";
 
 const NAMES = ["a", "b", "c", "d", "e"];
@@ -17,18 +18,6 @@ const urns = (p: Plan, type: string) => new Map(ofType(p, type).map((r) => [r.na
  * here: it is the replica's reserved internal address.
  */
 const IN_PLACE_INSTANCE_PATHS = ["networkInterfaces[0].accessConfigs[0].natIp", "networkInterfaces[0].aliasIpRanges"];
-
-function diffPaths(a: unknown, b: unknown, prefix = ""): string[] {
-    if (JSON.stringify(a) === JSON.stringify(b)) return [];
-    if (a && b && typeof a === "object" && typeof b === "object") {
-        const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-        return [...keys].flatMap((k) => {
-            const path = Array.isArray(a) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k;
-            return diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path);
-        });
-    }
-    return [prefix];
-}
 
 describe("GCE plans across the replica lifecycle", function () {
     this.timeout(60000);

@@ -2,9 +2,10 @@
 // order, the API servers pointed at it, and secrets.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { ConfigError, parseStackConfig } from "../../../components/config/parse";
+import { parseStackConfig } from "../../../components/config/parse";
 import { Plan } from "../../../scripts/offline/evaluate";
 import { find, plan } from "../../support/stacks";
+import { rejects } from "../../support/configErrors";
 
 const RACKS = ["rack-a", "rack-b", "rack-c"];
 const VIP = "198.18.0.100";
@@ -28,14 +29,6 @@ function onprem(cp: string[], etcd: Record<string, unknown> = { topology: "exter
     };
 }
 const ownHosts = (names: string[]) => ({ topology: "external", hosts: hosts(names, 20) });
-
-function rejects(config: Record<string, unknown>, key: string, fragment: RegExp) {
-    assert.throws(
-        () => parseStackConfig(config),
-        (err: unknown) => err instanceof ConfigError && err.key === key && fragment.test(err.message),
-        `${key} ${fragment}`,
-    );
-}
 
 const stdinOf = (p: Plan, name: string) => JSON.parse(String(find(p, REMOTE, name).inputs.stdin));
 const etcdNames = (p: Plan) => p.resources.filter((r) => r.type === REMOTE && /-etcd$/.test(r.name)).map((r) => r.name.replace(/-etcd$/, ""));

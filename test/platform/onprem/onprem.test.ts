@@ -1,10 +1,11 @@
 // The on-prem platform: config rules, keepalived and haproxy on every host, URN stability.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { ConfigError, parseStackConfig } from "../../../components/config/parse";
+import { parseStackConfig } from "../../../components/config/parse";
 import { vridFor } from "../../../components/render/keepalived";
 import { Plan } from "../../../scripts/offline/evaluate";
 import { find, plan } from "../../support/stacks";
+import { rejects } from "../../support/configErrors";
 
 const RACKS = ["rack-a", "rack-b", "rack-c"];
 const VIP = "198.18.0.100";
@@ -26,13 +27,6 @@ function onprem(names: string[], extra: Record<string, unknown> = {}): Record<st
         ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
         ...extra,
     };
-}
-
-function rejects(config: Record<string, unknown>, key: string, fragment: RegExp) {
-    assert.throws(
-        () => parseStackConfig(config),
-        (err: unknown) => err instanceof ConfigError && err.key === key && fragment.test(err.message),
-    );
 }
 
 const stdin = (p: Plan, name: string) => JSON.parse(String(find(p, "command:remote:Command", name).inputs.stdin));
