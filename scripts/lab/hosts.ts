@@ -17,9 +17,9 @@
 import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { accepts } from "../tcp";
 
 export const LAB_DIR = "/var/tmp/haplane-lab";
 export const BRIDGE = "haplane-br0";
@@ -280,22 +280,6 @@ async function terminate(pids: number[], graceMs = 5000): Promise<number[]> {
     const left = await waitGone(pids, graceMs);
     signal("SIGKILL", left);
     return waitGone(left, 3000);
-}
-
-function accepts(host: string, port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host, port });
-        socket.setTimeout(500);
-        socket.once("connect", () => {
-            socket.destroy();
-            resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-        socket.once("timeout", () => {
-            socket.destroy();
-            resolve(false);
-        });
-    });
 }
 
 // --- files ------------------------------------------------------------------------------------

@@ -83,3 +83,18 @@ export const T = {
     node: "haplane:index:ControlPlaneNode",
     loadBalancer: "haplane:index:LoadBalancer",
 };
+
+/** Everything `pulumi destroy --target <urn> --target-dependents` would reach in a plan. */
+export function transitiveDependents(p: Plan, urn: string): Set<string> {
+    const dependents = new Set<string>([urn]);
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const r of p.resources) {
+            if (!dependents.has(r.urn) && r.dependsOn.some((u) => dependents.has(u))) {
+                dependents.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    return dependents;
+}

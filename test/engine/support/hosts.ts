@@ -2,8 +2,8 @@
 // SSH and a host can be cut off by stopping its sshd. Loopback only; nothing else is reached.
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
+import { accepts } from "../../../scripts/tcp";
 
 export const SSH_PORT = 2222;
 
@@ -79,18 +79,3 @@ function run(cmd: string, args: string[]) {
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
 }
 
-function accepts(host: string, port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const socket = net.connect({ host, port });
-        socket.setTimeout(500);
-        socket.once("connect", () => {
-            socket.destroy();
-            resolve(true);
-        });
-        socket.once("error", () => resolve(false));
-        socket.once("timeout", () => {
-            socket.destroy();
-            resolve(false);
-        });
-    });
-}

@@ -2,7 +2,7 @@
 // checked for URN stability, endpoint placement and membership ordering, as for GCE.
 import { strict as assert } from "assert";
 import { Plan } from "../../../scripts/offline/evaluate";
-import { find, ofType, PRIVATE_KEY_VALUE, T } from "../../support/stacks";
+import { find, ofType, PRIVATE_KEY_VALUE, T, transitiveDependents } from "../../support/stacks";
 import { AWS, AWS_ZONES, awsConfig, awsPlan, awsReplicas } from "../../support/awsStacks";
 import { assertInPlace } from "../../support/diff";
 
@@ -169,16 +169,7 @@ describe("AWS plans across the replica lifecycle", function () {
 
     it("lets a break-glass destroy of one replica reach only that replica's resources", () => {
         const p = plans.get(5)!;
-        const dependents = new Set<string>([find(p, AWS.instance, "c").urn]);
-        for (let grew = true; grew; ) {
-            grew = false;
-            for (const r of p.resources) {
-                if (!dependents.has(r.urn) && r.dependsOn.some((u) => dependents.has(u))) {
-                    dependents.add(r.urn);
-                    grew = true;
-                }
-            }
-        }
+        const dependents = transitiveDependents(p, find(p, AWS.instance, "c").urn);
         for (const r of p.resources.filter((x) => dependents.has(x.urn))) {
             const own = r.name === "c" || r.name.startsWith("c-") || r.name === "api-c" || r.name === "lb-api-c";
             const harmless = r.type === T.command && /-(member|ticket)$/.test(r.name) && !r.inputs.delete;

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { Plan } from "../../../scripts/offline/evaluate";
 import { diffPaths } from "../../support/diff";
-import { baseConfig, find, namedReplicas, ofType, plan, PRIVATE_KEY_VALUE, T, withReplicas, ZONES } from "../../support/stacks";
+import { baseConfig, find, namedReplicas, ofType, plan, PRIVATE_KEY_VALUE, T, transitiveDependents, withReplicas, ZONES } from "../../support/stacks";
 
 const NAMES = ["a", "b", "c", "d", "e"];
 const urns = (p: Plan, type: string) => new Map(ofType(p, type).map((r) => [r.name, r.urn]));
@@ -146,16 +146,7 @@ describe("GCE plans across the replica lifecycle", function () {
 
     it("lets a break-glass destroy of one replica reach no other replica's machine, removal or the load balancer", () => {
         const p = plans.get(5)!;
-        const dependents = new Set<string>([find(p, T.instance, "c").urn]);
-        for (let grew = true; grew; ) {
-            grew = false;
-            for (const r of p.resources) {
-                if (!dependents.has(r.urn) && r.dependsOn.some((u) => dependents.has(u))) {
-                    dependents.add(r.urn);
-                    grew = true;
-                }
-            }
-        }
+        const dependents = transitiveDependents(p, find(p, T.instance, "c").urn);
         const reached = p.resources.filter((r) => dependents.has(r.urn));
         for (const r of reached) {
             const own = r.name === "c" || r.name.startsWith("c-") || r.name === "api-c";
