@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { accepts } from "../tcp";
+import { requirePrerequisites } from "./prerequisites";
 
 export const LAB_DIR = "/var/tmp/haplane-lab";
 export const BRIDGE = "haplane-br0";
@@ -504,6 +505,7 @@ async function startHost(h: LabHost, dir: string): Promise<number> {
 export async function labUp(n?: number | string, log: (line: string) => void = () => {}): Promise<LabHost[]> {
     const count = parseHostCount(n);
     requireRoot("up");
+    requirePrerequisites();
     preflight(count);
     mkdirMode(LAB_DIR, 0o700);
     mkdirMode(HOSTS_DIR, 0o700);

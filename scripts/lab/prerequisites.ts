@@ -1,0 +1,71 @@
+// What the lab needs from the machine before it starts a host: every command the lab itself,
+// its hosts (which share this machine's /usr) and the node scripts haplane runs there call,
+// with the Debian package that provides it. `.ci/run` installs every package listed here (a
+// unit test holds it to that), and labUp() refuses to start with one line naming what is
+// missing, instead of a failure deep inside a test. Lab only.
+import * as fs from "fs";
+import * as path from "path";
+
+export interface Prerequisite {
+    command: string;
+    /** The Debian 12 package that provides the command. */
+    debianPackage: string;
+    /** Who calls it, so a reader can tell why it is here. */
+    usedBy: string;
+}
+
+export const LAB_PREREQUISITES: readonly Prerequisite[] = [
+    { command: "ip", debianPackage: "iproute2", usedBy: "the lab's namespaces, veths and bridge; detect-interface.sh" },
+    { command: "unshare", debianPackage: "util-linux", usedBy: "each host's mount, UTS and PID namespaces" },
+    { command: "flock", debianPackage: "util-linux", usedBy: "membership.sh's and etcd-certs.sh's locks" },
+    { command: "setpriv", debianPackage: "util-linux", usedBy: "the systemctl shim starting a unit's process" },
+    { command: "mount", debianPackage: "mount", usedBy: "host-init.sh's bind mounts" },
+    { command: "sshd", debianPackage: "openssh-server", usedBy: "each host's PID 1" },
+    { command: "ssh", debianPackage: "openssh-client", usedBy: "the command provider's peers, leave.sh, tests" },
+    { command: "ssh-keygen", debianPackage: "openssh-client", usedBy: "the lab's host and client keys" },
+    { command: "sudo", debianPackage: "sudo", usedBy: "every node command (sudo bash -c), as on cloud nodes" },
+    { command: "pidof", debianPackage: "sysvinit-utils", usedBy: "keepalived's track script, the systemctl shim" },
+    { command: "keepalived", debianPackage: "keepalived", usedBy: "the VIP" },
+    { command: "haproxy", debianPackage: "haproxy", usedBy: "the API load balancer on every host" },
+    { command: "etcd", debianPackage: "etcd-server", usedBy: "external etcd members" },
+    { command: "etcdctl", debianPackage: "etcd-client", usedBy: "membership.sh, etcd-member.sh, the probe" },
+    { command: "socat", debianPackage: "socat", usedBy: "haproxy's admin socket in the lab's health read" },
+    { command: "ping", debianPackage: "iputils-ping", usedBy: "the hosts test's isolation check" },
+    { command: "curl", debianPackage: "curl", usedBy: "check-apiserver.sh, the health read" },
+    { command: "openssl", debianPackage: "openssl", usedBy: "member.sh's certificate checks, join-ticket.sh" },
+    { command: "jq", debianPackage: "jq", usedBy: "host-prepare.sh, membership.sh, etcd-member.sh, lb-apply.sh" },
+    { command: "python3", debianPackage: "python3", usedBy: "the lab's stand-in API server" },
+];
+
+/** The lab hosts' PATH (host-init.sh) without /usr/local, which the lab mounts over inside hosts. */
+export const HOST_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+function executableOn(command: string, searchPath: string): boolean {
+    for (const dir of searchPath.split(":").filter(Boolean)) {
+        try {
+            fs.accessSync(path.join(dir, command), fs.constants.X_OK);
+            if (fs.statSync(path.join(dir, command)).isFile()) return true;
+        } catch {
+            // not in this directory
+        }
+    }
+    return false;
+}
+
+/** The prerequisites with no executable on `searchPath`. */
+export function missingPrerequisites(searchPath = HOST_PATH, wanted: readonly Prerequisite[] = LAB_PREREQUISITES): Prerequisite[] {
+    return wanted.filter((p) => !executableOn(p.command, searchPath));
+}
+
+/** One line: what is missing, which package has it, and the command that installs them all. */
+export function formatMissing(missing: readonly Prerequisite[]): string {
+    const named = missing.map((p) => `${p.command} (Debian package ${p.debianPackage})`);
+    const packages = [...new Set(missing.map((p) => p.debianPackage))];
+    return `the lab needs ${named.join(", ")}, not found in ${HOST_PATH}; install with: apt-get install -y ${packages.join(" ")}`;
+}
+
+/** Throws one clear line when any prerequisite is missing. */
+export function requirePrerequisites(searchPath = HOST_PATH): void {
+    const missing = missingPrerequisites(searchPath);
+    if (missing.length) throw new Error(formatMissing(missing));
+}
