@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { StackConfig } from "./config/schema";
 import { localScriptPath, scriptLine } from "./render/commands";
+import { renderSshConfig } from "./render/sshConfig";
 
 export interface SshDeleteHookArgs {
     config: StackConfig;
@@ -23,7 +24,14 @@ export interface SshDeleteHookArgs {
 export function sshDeleteHook(name: string, args: SshDeleteHookArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     const ssh = args.config.ssh;
     const script = fs.readFileSync(localScriptPath("leave"), "utf8");
-    const bastion = ssh.bastion ? `${ssh.bastion.user ?? ssh.user}@${ssh.bastion.host}:${ssh.bastion.port}` : "";
+    // The bastion reaches OpenSSH as configuration (ProxyJump to an alias), never as shell text.
+    const clientConfig = renderSshConfig({
+        user: ssh.user,
+        port: ssh.port,
+        connectTimeoutSeconds: ssh.perDialTimeoutSeconds,
+        connectionAttempts: ssh.dialErrorLimit,
+        bastion: ssh.bastion && { host: ssh.bastion.host, port: ssh.bastion.port, user: ssh.bastion.user ?? ssh.user },
+    });
     return new command.local.Command(
         name,
         {
@@ -33,10 +41,8 @@ export function sshDeleteHook(name: string, args: SshDeleteHookArgs, opts: pulum
             environment: {
                 MEMBER: args.member,
                 SPONSOR: args.host,
-                SSH_USER: ssh.user,
-                SSH_PORT: String(ssh.port),
                 SSH_KEY: args.sshPrivateKey,
-                SSH_BASTION: bastion,
+                SSH_CONFIG: clientConfig,
                 CONNECT_TIMEOUT: String(ssh.perDialTimeoutSeconds),
                 CONNECT_ATTEMPTS: String(ssh.dialErrorLimit),
                 REMOTE_COMMAND: args.remoteCommand,

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, ConfigError, parseStackConfig } from "./parse";
 import { StackConfig } from "./schema";
+import { configWarnings, formatWarning } from "./warnings";
 
 export interface LoadedConfig {
     config: StackConfig;
@@ -27,12 +28,18 @@ function namespaceValues(): Record<string, unknown> {
     return raw;
 }
 
-/** Structured values arrive as JSON text; plain ones (`platform: gce`) as strings. */
+/**
+ * Structured values arrive as JSON text; plain ones (`platform: gce`) as strings. Only an
+ * object or a list is parsed, so that a string key stays a string: `clusterName: "true"` or
+ * `"null"` must not turn into a boolean or null on the way in.
+ */
 function objectOrString(cfg: pulumi.Config, key: string): unknown {
+    const text = cfg.get(key);
+    if (text === undefined || !/^\s*[[{]/.test(text)) return text;
     try {
         return cfg.getObject<unknown>(key);
     } catch {
-        return cfg.get(key);
+        return text;
     }
 }
 
@@ -45,5 +52,6 @@ export function loadStackConfig(): LoadedConfig {
         throw new ConfigError(fullKey, `is required: the SSH private key of ssh.user; set it with 'pulumi config set --secret ${PRIVATE_KEY} < key'`);
     }
     if (!isConfigSecret(fullKey)) throw new ConfigError(fullKey, `must be a secret: set it with 'pulumi config set --secret ${PRIVATE_KEY}'`);
+    for (const warning of configWarnings(config)) void pulumi.log.warn(formatWarning(warning));
     return { config, sshPrivateKey: cfg.requireSecret(PRIVATE_KEY) };
 }

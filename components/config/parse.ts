@@ -30,8 +30,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
         return `is required (${issue.expected})`;
     }
-    if (issue.code === "invalid_union") {
+    if (issue.code === "invalid_union" && issue.path.at(-1) === "replicas") {
         return "must be a replica count (1, 3, 5 or 7) or a list of {name, zone} replicas";
+    }
+    if (issue.code === "invalid_union") {
+        // The branch of the value's own type says what is wrong with it.
+        const branches = issue.errors.map((errors) => errors[0]).filter((e) => e !== undefined);
+        const own = branches.find((e) => e.code !== "invalid_type" || !e.message.startsWith("Invalid input")) ?? branches[0];
+        return own ? describeIssue(own) : issue.message;
+    }
+    if (issue.code === "invalid_key") {
+        const key = issue.path.at(-1);
+        const first = issue.issues[0];
+        return `key ${JSON.stringify(String(key))} ${first ? describeIssue(first) : "is not allowed"}`;
     }
     return issue.message;
 }
@@ -44,6 +55,11 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
-    const path = issue.code === "unrecognized_keys" && issue.path.length === 0 ? [issue.keys[0]] : issue.path;
+    const path =
+        issue.code === "unrecognized_keys" && issue.path.length === 0
+            ? [issue.keys[0]]
+            : issue.code === "invalid_key"
+              ? issue.path.slice(0, -1) // the key itself is named in the message, quoted
+              : issue.path;
     throw new ConfigError(configKey(path), describeIssue(issue));
 }

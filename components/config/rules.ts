@@ -1,5 +1,6 @@
 // The membership rules of DESIGN.md, as plain checks over the control-plane config. Pure.
 import { maxMembersPerZone, placeReplicas, regionOfZone, ReplicaSpec, zonesNeeded } from "../planning/placement";
+import { placeInSubnet } from "../planning/subnets";
 
 export interface RuleProblem {
     /** Path below the config namespace, e.g. ["controlPlane", "replicas"]. */
@@ -92,7 +93,25 @@ export function checkMembershipRules(cp: ControlPlaneShape, platform: string, re
 
 interface OnpremShape {
     controlPlane: { replicas: ReplicaSpec };
-    endpoint: { address?: string };
+    endpoint: { address?: string; internal?: boolean };
+    onprem?: { subnets?: string[] };
+}
+
+/** With `onprem.subnets` listed, every host address lies in one of them (a typo otherwise). */
+function checkHostSubnets(hosts: { name: string; address?: string }[], path: (string | number)[], subnets: string[] | undefined): RuleProblem[] {
+    if (!subnets) return [];
+    for (const [i, h] of hosts.entries()) {
+        if (h.address && subnets.every((s) => placeInSubnet(s, h.address!) === "outside")) {
+            return [{ path: [...path, i, "address"], message: `${h.address} (host ${h.name}) is in none of onprem.subnets (${subnets.join(", ")})` }];
+        }
+        for (const s of subnets) {
+            const place = placeInSubnet(s, h.address ?? "0.0.0.0");
+            if (h.address && (place === "network" || place === "broadcast")) {
+                return [{ path: [...path, i, "address"], message: `${h.address} (host ${h.name}) is the ${place} address of ${s}, not a host address` }];
+            }
+        }
+    }
+    return [];
 }
 
 /** Addressed on-prem hosts: every one has its own address, and none is the VIP. */
@@ -121,6 +140,8 @@ export function checkEtcdHostRules(cfg: EtcdHostsShape): RuleProblem[] {
     const path = ["etcd", "hosts"];
     const membership = checkMembershipRules({ replicas: hosts }, "onprem", undefined, { replicas: path, zones: path, noun: "etcd hosts" });
     if (membership.length) return membership;
+    const outside = checkHostSubnets(hosts, path, cfg.onprem?.subnets);
+    if (outside.length) return outside;
     const controlPlane = Array.isArray(cfg.controlPlane.replicas) ? cfg.controlPlane.replicas : [];
     const cpNames = new Set(controlPlane.map((r) => r.name));
     for (const [i, h] of hosts.entries()) {
@@ -138,12 +159,24 @@ export function checkOnpremRules(cfg: OnpremShape): RuleProblem[] {
     if (!Array.isArray(cfg.controlPlane.replicas)) {
         return [{ path: replicasPath, message: "must list the hosts as {name, zone, address} on platform onprem (a count cannot name hosts)" }];
     }
+    if (cfg.endpoint.internal) {
+        return [{ path: ["endpoint", "internal"], message: "is for the clouds (gce, aws) only: on onprem the endpoint is the VIP endpoint.address, internal or not as your network makes it" }];
+    }
     const seen = new Map<string, string>();
     const problems = checkHostAddresses(cfg.controlPlane.replicas, replicasPath, seen);
     if (problems.length) return problems;
-    if (!cfg.endpoint.address) return [{ path: ["endpoint", "address"], message: "is required on platform onprem: the virtual IP clients use (kept by keepalived)" }];
-    if (seen.has(cfg.endpoint.address)) {
-        return [{ path: ["endpoint", "address"], message: `${cfg.endpoint.address} is the address of host ${seen.get(cfg.endpoint.address)}; the VIP must be a free address` }];
+    const outside = checkHostSubnets(cfg.controlPlane.replicas, replicasPath, cfg.onprem?.subnets);
+    if (outside.length) return outside;
+    const vip = cfg.endpoint.address;
+    if (!vip) return [{ path: ["endpoint", "address"], message: "is required on platform onprem: the virtual IP clients use (kept by keepalived)" }];
+    if (seen.has(vip)) {
+        return [{ path: ["endpoint", "address"], message: `${vip} is the address of host ${seen.get(vip)}; the VIP must be a free address` }];
+    }
+    for (const subnet of cfg.onprem?.subnets ?? []) {
+        const place = placeInSubnet(subnet, vip);
+        if (place === "network" || place === "broadcast") {
+            return [{ path: ["endpoint", "address"], message: `${vip} is the ${place} address of ${subnet} (onprem.subnets); the VIP must be a host address` }];
+        }
     }
     return [];
 }

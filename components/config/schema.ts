@@ -3,24 +3,17 @@
 // namespace; error messages name the full key (e.g. `haplane:controlPlane.replicas`).
 import { z } from "zod";
 import { checkAwsRules } from "./awsRules";
+import { grammarString } from "./grammar";
 import { checkEtcdHostRules, checkMembershipRules, checkOnpremRules } from "./rules";
 
-/** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
-const label = (max: number) =>
-    z
-        .string()
-        .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a lower-case DNS label (a-z, 0-9, '-'; starts with a letter)")
-        .max(max, `must be at most ${max} characters`);
+// Every string key has a grammar (./grammar.ts): no value from config can carry shell, YAML or
+// config-file syntax to a node or to the machine running Pulumi.
 
-const ipv4 = z
-    .string()
-    .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, "must be an IPv4 address");
-const cidr = z
-    .string()
-    .regex(
-        /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/,
-        "must be an IPv4 CIDR such as 203.0.113.0/24",
-    );
+/** Lower-case RFC 1035 label: a valid GCE/AWS resource name fragment and DNS label. */
+const label = (max: number) => grammarString("dnsLabel", max);
+const ipv4 = grammarString("ipv4");
+const cidr = grammarString("cidr");
+const failureDomain = grammarString("failureDomain");
 
 export const PLATFORMS = ["gce", "aws", "onprem"] as const;
 /** Platforms this version can provision; the others are designed for but not built yet. */
@@ -29,7 +22,7 @@ export const AVAILABLE_PLATFORMS = ["gce", "aws", "onprem"] as const;
 const namedReplica = z.strictObject({
     name: label(30),
     /** A zone (GCE, AWS) or a failure domain such as a rack or room (on-prem). */
-    zone: z.string().min(1, "must name a zone or failure domain"),
+    zone: failureDomain,
     /** On-prem: the host's address (SSH, etcd peer, API server). */
     address: ipv4.optional(),
 });
@@ -37,8 +30,8 @@ const namedReplica = z.strictObject({
 const controlPlane = z.strictObject({
     /** Either a count (placed round-robin over `zones`) or an explicit list of named replicas. */
     replicas: z.union([z.number().int().min(1, "must be at least 1").max(7, "must be at most 7"), z.array(namedReplica).min(1, "must list at least one replica")]),
-    zones: z.array(z.string().min(1)).optional(),
-    machineType: z.string().min(1).default("e2-standard-4"),
+    zones: z.array(failureDomain).optional(),
+    machineType: grammarString("machineType").default("e2-standard-4"),
     diskSizeGb: z.number().int().min(20, "must be at least 20").default(50),
     /** Pod network CIDR handed to kubeadm (the CNI is installed separately). */
     podSubnet: cidr.default("10.244.0.0/16"),
@@ -74,9 +67,9 @@ const endpoint = z.strictObject({
     dns: z
         .strictObject({
             /** Name of the Cloud DNS managed zone that holds `name`. */
-            managedZone: z.string().min(1),
+            managedZone: grammarString("managedZone"),
             /** Fully qualified record name, with or without the trailing dot. */
-            name: z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\.?$/, "must be a fully qualified DNS name such as api.prod.example.com"),
+            name: grammarString("dnsName"),
             ttl: z.number().int().min(5, "must be at least 5 seconds").max(300, "must be at most 300 seconds: clients must follow an address change quickly").default(30),
         })
         .optional(),
@@ -102,15 +95,15 @@ const apiServerIdentity = z.strictObject({
 });
 
 const ssh = z.strictObject({
-    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a POSIX user name").default("haplane"),
+    user: grammarString("posixUser").default("haplane"),
     /** OpenSSH public key installed for `user` on every node. */
     port: z.number().int().min(1).max(65535).default(22),
-    publicKey: z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/, "must be an OpenSSH public key line"),
+    publicKey: grammarString("sshPublicKey"),
     /** Nodes are reached on their internal address; a bastion makes that reachable from outside. */
     bastion: z
         .strictObject({
-            host: z.string().min(1),
-            user: z.string().min(1).optional(),
+            host: grammarString("hostName"),
+            user: grammarString("posixUser").optional(),
             port: z.number().int().min(1).max(65535).default(22),
         })
         .optional(),
@@ -120,51 +113,71 @@ const ssh = z.strictObject({
 });
 
 const gce = z.strictObject({
-    project: z.string().min(1),
-    region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, "must be a GCE region such as europe-west1"),
-    network: z.string().min(1).default("default"),
-    subnetwork: z.string().min(1).optional(),
-    image: z.string().min(1).default("ubuntu-os-cloud/ubuntu-2404-lts-amd64"),
+    project: grammarString("gceProject"),
+    region: grammarString("gceRegion"),
+    network: grammarString("gceNetwork").default("default"),
+    subnetwork: grammarString("gceNetwork").optional(),
+    image: grammarString("gceImage").default("ubuntu-os-cloud/ubuntu-2404-lts-amd64"),
 });
 
 const awsId = (prefix: string, example: string) =>
     z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must be an AWS id such as ${example}`);
 
+/**
+ * An AMI owner: YAML reads an unquoted account id (`owners: [099720109477]`) as a number and
+ * drops its leading zero, so a whole number is taken as the 12-digit id it spells.
+ */
+const amiOwner = z.union([
+    grammarString("amiOwner"),
+    z
+        .number()
+        .int("must be an AWS account id: 12 digits, a whole number when written without quotes")
+        .min(0)
+        .max(999_999_999_999, "must be an AWS account id of 12 digits")
+        .transform((n) => String(n).padStart(12, "0")),
+]);
+
 const aws = z.strictObject({
-    region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+    region: grammarString("awsRegion"),
     /** An existing VPC; without it haplane creates one (`vpcCidr`) with a public subnet per zone. */
     vpcId: awsId("vpc", "vpc-0123456789abcdef0").optional(),
     /** Existing VPC: availability zone -> subnet id, one per zone; the first carries the endpoint. */
-    subnets: z.record(z.string().min(1), awsId("subnet", "subnet-0123456789abcdef0")).optional(),
+    subnets: z.record(failureDomain, awsId("subnet", "subnet-0123456789abcdef0")).optional(),
     /** Created VPC: its CIDR (default 10.0.0.0/16), split into one subnet per zone. */
     vpcCidr: cidr
         .refine((c) => { const bits = Number(c.split("/")[1]); return bits >= 16 && bits <= 24; }, "must be a /16 to /24 (AWS allows /16 at most; haplane splits it into sixteen zone subnets)")
         .optional(),
     /** Created VPC: its availability zones (default: the replicas' zones in join order). */
-    zones: z.array(z.string().min(1)).min(1).optional(),
+    zones: z.array(failureDomain).min(1).optional(),
     /** A fixed AMI; otherwise the newest image matching `image` when a machine is created. */
     ami: awsId("ami", "ami-0123456789abcdef0").optional(),
     image: z
         .strictObject({
-            owners: z.array(z.string().min(1)).min(1).default(["099720109477"]),
-            name: z.string().min(1).default("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"),
+            owners: z.array(amiOwner).min(1).default(["099720109477"]),
+            name: grammarString("amiNameFilter").default("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"),
             architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
         })
         .default({ owners: ["099720109477"], name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", architecture: "x86_64" }),
-    instanceType: z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large").default("m6i.large"),
+    instanceType: grammarString("ec2InstanceType").default("m6i.large"),
     /** Optional EC2 key pair for the image's default user (haplane itself uses ssh.user). */
-    keyName: z.string().min(1).optional(),
+    keyName: grammarString("ec2KeyName").optional(),
 });
 
 const onprem = z.strictObject({
     /** `distribution`: install from the hosts' package repositories; `preinstalled`: air-gapped hosts. */
     packages: z.enum(["distribution", "preinstalled"]).default("distribution"),
+    /**
+     * The hosts' subnets. Optional; when listed, every host address must be a host address of
+     * one of them, the VIP must not be a network or broadcast address, and a VIP outside all of
+     * them draws a warning (it then needs routing to reach the hosts).
+     */
+    subnets: z.array(cidr).min(1, "must list at least one subnet").optional(),
     keepalived: z
         .strictObject({
             /** false when the site's own load balancer already serves endpoint.address. */
             enabled: z.boolean().default(true),
             /** Interface carrying the VIP; detected on each host from its route to the VIP when unset. */
-            interface: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, "must be a network interface name").optional(),
+            interface: grammarString("interfaceName").optional(),
             /** VRRP router id; derived from the cluster name and VIP (stable across runs) when unset. */
             vrid: z.number().int().min(1).max(255).optional(),
             /** VRRPv3 advertisement interval: failover takes about 3 intervals. */
@@ -192,9 +205,7 @@ const stackObject = z.strictObject({
             message: `this version provisions ${AVAILABLE_PLATFORMS.join(", ")} only`,
         }),
         clusterName: label(20),
-        kubernetesVersion: z
-            .string()
-            .regex(/^1\.(\d+)\.\d+$/, "must be a Kubernetes release such as 1.32.4")
+        kubernetesVersion: grammarString("kubernetesVersion")
             .refine((v) => Number(v.split(".")[1]) >= 31, "must be 1.31 or newer (kubeadm v1beta4 configuration)"),
         controlPlane: controlPlane,
         etcd: etcd.default({ topology: "stacked", quorumRead: true, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 }),

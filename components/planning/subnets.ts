@@ -37,3 +37,20 @@ export function assignableInSubnet(cidr: string, ip: string): boolean {
     const offset = toNumber(ip) - base;
     return offset >= 4 && offset < size - 1;
 }
+
+/** Where `ip` sits in `cidr`: outside it, its network or broadcast address, or a host address. */
+export function placeInSubnet(cidr: string, ip: string): "outside" | "network" | "broadcast" | "host" {
+    const { base, prefix } = parseCidr(cidr);
+    const size = 2 ** (32 - prefix);
+    const offset = toNumber(ip) - base;
+    if (offset < 0 || offset >= size) return "outside";
+    // A /31 (RFC 3021) and a /32 have no network or broadcast address.
+    if (prefix >= 31) return "host";
+    if (offset === 0) return "network";
+    return offset === size - 1 ? "broadcast" : "host";
+}
+
+/** Whether `cidr` covers every IPv4 address (0.0.0.0/0). */
+export function coversEverything(cidr: string): boolean {
+    return parseCidr(cidr).prefix === 0;
+}

@@ -11,7 +11,15 @@ import { isIP } from "net";
 export interface Quoted {
     quoted: string;
 }
-export type Word = string | number | Quoted;
+/**
+ * `${NAME}`: a reference the reading program expands from its environment (ssh_config does,
+ * for IdentityFile). Only renderers that ask for it may emit one: keepalived and haproxy give
+ * `$` meanings of their own.
+ */
+export interface EnvReference {
+    env: string;
+}
+export type Word = string | number | Quoted | EnvReference;
 
 export interface Directive {
     kind: "directive";
@@ -34,10 +42,12 @@ const INDENT = "    ";
 const BARE_WORD = /^[A-Za-z0-9_.:/*[\]-]+$/;
 const QUOTED_TEXT = /^[A-Za-z0-9_.:/*[\] =,+-]*$/;
 const COMMENT_TEXT = /^[\x20-\x7e]*$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 export class ConfigTextError extends Error {}
 
 export const quoted = (text: string): Quoted => ({ quoted: text });
+export const envReference = (name: string): EnvReference => ({ env: name });
 export const directive = (...words: Word[]): Directive => ({ kind: "directive", words });
 export const comment = (text: string): Comment => ({ kind: "comment", text });
 export function block(head: Word | Word[], body: MaybeEntry[]): Block {
@@ -49,7 +59,12 @@ export function isBareWord(value: string): boolean {
     return BARE_WORD.test(value);
 }
 
-function word(w: Word): string {
+/** What a renderer lets through beyond plain and quoted words. */
+interface WordOptions {
+    envReferences?: boolean;
+}
+
+function word(w: Word, options: WordOptions = {}): string {
     if (typeof w === "number") {
         if (!Number.isFinite(w)) throw new ConfigTextError(`configText: ${w} is not a finite number`);
         return String(w);
@@ -60,6 +75,11 @@ function word(w: Word): string {
         }
         return w;
     }
+    if ("env" in w) {
+        if (!options.envReferences) throw new ConfigTextError(`configText: this format has no environment references (\${${w.env}})`);
+        if (!ENV_NAME.test(w.env)) throw new ConfigTextError(`configText: ${JSON.stringify(w.env)} is not an environment variable name (A-Z, 0-9, _)`);
+        return `\${${w.env}}`;
+    }
     if (!QUOTED_TEXT.test(w.quoted)) {
         throw new ConfigTextError(
             `configText: ${JSON.stringify(w.quoted)} cannot be quoted safely (allowed: letters, digits, spaces and _ . : / * [ ] = , + -)`,
@@ -68,9 +88,9 @@ function word(w: Word): string {
     return `"${w.quoted}"`;
 }
 
-function line(words: Word[]): string {
+function line(words: Word[], options: WordOptions = {}): string {
     if (words.length === 0) throw new ConfigTextError("configText: a directive needs at least one word");
-    return words.map(word).join(" ");
+    return words.map((w) => word(w, options)).join(" ");
 }
 
 function commentLine(text: string): string {
@@ -98,8 +118,8 @@ export function renderBraced(entries: MaybeEntry[]): string {
     return out.join("\n") + "\n";
 }
 
-/** haproxy style: a section's head at column 0, its body indented; sections do not nest. */
-export function renderSections(entries: MaybeEntry[]): string {
+/** haproxy (and ssh_config) style: a section's head at column 0, its body indented; sections do not nest. */
+export function renderSections(entries: MaybeEntry[], options: WordOptions = {}): string {
     const parts: string[] = [];
     let afterSection = false;
     for (const e of entries) {
@@ -111,12 +131,12 @@ export function renderSections(entries: MaybeEntry[]): string {
             parts.push(commentLine(e.text));
             continue;
         }
-        if (e.kind === "directive") throw new ConfigTextError(`configText: ${line(e.words)} must sit inside a section`);
+        if (e.kind === "directive") throw new ConfigTextError(`configText: ${line(e.words, options)} must sit inside a section`);
         const body = e.body.map((inner) => {
-            if (inner.kind === "block") throw new ConfigTextError(`configText: section ${line(e.head)} cannot hold a nested block`);
-            return INDENT + (inner.kind === "comment" ? commentLine(inner.text) : line(inner.words));
+            if (inner.kind === "block") throw new ConfigTextError(`configText: section ${line(e.head, options)} cannot hold a nested block`);
+            return INDENT + (inner.kind === "comment" ? commentLine(inner.text) : line(inner.words, options));
         });
-        parts.push(line(e.head), ...body);
+        parts.push(line(e.head, options), ...body);
     }
     return parts.join("\n") + "\n";
 }

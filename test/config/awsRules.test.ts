@@ -58,7 +58,7 @@ describe("AWS stack config validation", () => {
         rejects(withAws({ region: "Ireland" }), "haplane:aws.region", /eu-west-1/);
         const gce = awsConfig();
         gce.platform = "gce";
-        gce.gce = { project: "p", region: "europe-west1" };
+        gce.gce = { project: "prod-project", region: "europe-west1" };
         gce.controlPlane = { replicas: [{ name: "a", zone: "europe-west1-b" }] };
         rejects(gce, "haplane:aws", /platform aws only/);
     });

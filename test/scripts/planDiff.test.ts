@@ -158,7 +158,7 @@ describe("plan diff", function () {
     });
 
     it("flags every node replaced by a new image, and the quorum they take with them", async () => {
-        const { rules } = compare(plans.three, await plan(gce(["a", "b", "c"], { gce: { project: "p", region: "europe-west1", image: "debian-cloud/debian-12" } })));
+        const { rules } = compare(plans.three, await plan(gce(["a", "b", "c"], { gce: { project: "prod-project", region: "europe-west1", image: "debian-cloud/debian-12" } })));
         assert.deepEqual(rules, ["quorum", "replaced-node", "replaced-node", "replaced-node"]);
     });
 

@@ -11,7 +11,7 @@ export function baseConfig(): Record<string, unknown> {
         platform: "gce",
         clusterName: "prod",
         kubernetesVersion: "1.32.4",
-        gce: { project: "p", region: "europe-west1" },
+        gce: { project: "prod-project", region: "europe-west1" },
         controlPlane: { replicas: 3, zones: ZONES },
         endpoint: { port: 6443, dns: { managedZone: "example", name: "api.prod.example.com", ttl: 30 } },
         apiCidrs: ["203.0.113.0/24"],

@@ -42,7 +42,7 @@ describe("external etcd config", () => {
         const gce = {
             ...onprem(["h1"]),
             platform: "gce",
-            gce: { project: "p", region: "europe-west1" },
+            gce: { project: "prod-project", region: "europe-west1" },
             endpoint: { port: 6443 },
             controlPlane: { replicas: [{ name: "a", zone: "europe-west1-b" }] },
         };
@@ -222,7 +222,7 @@ describe("kubeadm dry-run (the lab's setting)", function () {
         const gce = {
             ...onprem(["h1"], { topology: "stacked" }),
             platform: "gce",
-            gce: { project: "p", region: "europe-west1" },
+            gce: { project: "prod-project", region: "europe-west1" },
             endpoint: { port: 6443 },
             controlPlane: { replicas: [{ name: "a", zone: "europe-west1-b" }] },
             kubeadm: { dryRun: true },

@@ -67,7 +67,7 @@ describe("on-prem config", () => {
         const gce = {
             ...onprem(["h1"]),
             platform: "gce",
-            gce: { project: "p", region: "europe-west1" },
+            gce: { project: "prod-project", region: "europe-west1" },
             controlPlane: { replicas: [{ name: "a", zone: "europe-west1-b" }] },
         };
         rejects(gce, "haplane:endpoint.address", /onprem only/);
