@@ -178,6 +178,16 @@ describe("config never reaches a shell as text", function () {
         assert.ok(paths.length >= 35, `${paths.length} string keys`);
     });
 
+    it("is documented: the README's string grammars name every string key", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("### String grammars"), readme.indexOf("## Security"));
+        const missing = paths.map(describePath).filter((key) => {
+            if (key.endsWith("{key}")) return !section.includes(`the keys of \`${key.slice(0, -"{key}".length)}\``);
+            return !section.includes(`\`${key}\``);
+        });
+        assert.deepEqual(missing, [], "add these keys to the README's String grammars table");
+    });
+
     it("has a fixture setting every string key (so a new key is tested, not skipped)", () => {
         const uncovered = paths.filter((p) => !Object.values(FIXTURES).some((f) => locate(clone(f), p)));
         assert.deepEqual(uncovered.map(describePath), [], "add the key to a fixture above");
