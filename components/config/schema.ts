@@ -27,6 +27,22 @@ const namedReplica = z.strictObject({
     address: ipv4.optional(),
 });
 
+/** Timing of the controller-manager's and scheduler's leader election (Lease objects). */
+const leaderElection = z
+    .strictObject({
+        leaseDurationSeconds: z.number().int().min(2, "must be at least 2 seconds").max(300, "must be at most 300 seconds").default(15),
+        renewDeadlineSeconds: z.number().int().min(1, "must be at least 1 second").max(299, "must be at most 299 seconds").default(10),
+        retryPeriodSeconds: z.number().int().min(1, "must be at least 1 second").max(60, "must be at most 60 seconds").default(2),
+    })
+    .superRefine((le, ctx) => {
+        // kube-controller-manager and kube-scheduler refuse other orders at start.
+        if (le.renewDeadlineSeconds >= le.leaseDurationSeconds) {
+            ctx.addIssue({ code: "custom", path: ["renewDeadlineSeconds"], message: `must be less than leaseDurationSeconds (${le.leaseDurationSeconds}): a leader must give up before its lease can be taken` });
+        } else if (le.retryPeriodSeconds >= le.renewDeadlineSeconds) {
+            ctx.addIssue({ code: "custom", path: ["retryPeriodSeconds"], message: `must be less than renewDeadlineSeconds (${le.renewDeadlineSeconds}): a leader renews several times before its deadline` });
+        }
+    });
+
 const controlPlane = z.strictObject({
     /** Either a count (placed round-robin over `zones`) or an explicit list of named replicas. */
     replicas: z.union([z.number().int().min(1, "must be at least 1").max(7, "must be at most 7"), z.array(namedReplica).min(1, "must list at least one replica")]),
@@ -36,6 +52,7 @@ const controlPlane = z.strictObject({
     /** Pod network CIDR handed to kubeadm (the CNI is installed separately). */
     podSubnet: cidr.default("10.244.0.0/16"),
     serviceSubnet: cidr.default("10.96.0.0/12"),
+    leaderElection: leaderElection.default({ leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }),
 });
 
 const etcd = z.strictObject({
@@ -166,6 +183,12 @@ const aws = z.strictObject({
 const onprem = z.strictObject({
     /** `distribution`: install from the hosts' package repositories; `preinstalled`: air-gapped hosts. */
     packages: z.enum(["distribution", "preinstalled"]).default("distribution"),
+    kubelet: z
+        .strictObject({
+            /** `systemd` where systemd runs the hosts (the kubelet's and containerd's default), `cgroupfs` where it does not. */
+            cgroupDriver: z.enum(["systemd", "cgroupfs"]).default("systemd"),
+        })
+        .default({ cgroupDriver: "systemd" }),
     /**
      * The hosts' subnets. Optional; when listed, every host address must be a host address of
      * one of them, the VIP must not be a network or broadcast address, and a VIP outside all of
@@ -198,7 +221,14 @@ const kubeadm = z.strictObject({
      * hosts, keepalived, haproxy and external etcd are real; no API server is started.
      */
     dryRun: z.boolean().default(false),
+    /**
+     * kubeadm init phases to skip. `addon/kube-proxy` where the CNI replaces kube-proxy (or,
+     * as in the local lab, where nodes cannot run privileged pods); `addon/coredns` where the
+     * cluster DNS is installed otherwise.
+     */
+    skipPhases: z.array(z.enum(["addon/kube-proxy", "addon/coredns"])).default([]),
 });
+
 
 const stackObject = z.strictObject({
         platform: z.enum(PLATFORMS).refine((p) => (AVAILABLE_PLATFORMS as readonly string[]).includes(p), {
@@ -210,7 +240,7 @@ const stackObject = z.strictObject({
         controlPlane: controlPlane,
         etcd: etcd.default({ topology: "stacked", quorumRead: true, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 }),
         endpoint: endpoint.default({ port: 6443, internal: false }),
-        kubeadm: kubeadm.default({ dryRun: false }),
+        kubeadm: kubeadm.default({ dryRun: false, skipPhases: [] }),
         apiServerIdentity: apiServerIdentity.default({ enabled: true, renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }),
         /** Who may reach the API endpoint. */
         apiCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to reach the API"),

@@ -36,14 +36,17 @@ function args(values: Record<string, string>): { name: string; value: string }[]
     return Object.entries(values).map(([name, value]) => ({ name, value }));
 }
 
-/** Leader election through Leases, spelled out rather than left to defaults. */
-const leaderElection = {
-    "leader-elect": "true",
-    "leader-elect-resource-lock": "leases",
-    "leader-elect-lease-duration": "15s",
-    "leader-elect-renew-deadline": "10s",
-    "leader-elect-retry-period": "2s",
-};
+/** Leader election through Leases, spelled out rather than left to defaults (controlPlane.leaderElection). */
+function leaderElectionArgs(config: StackConfig): Record<string, string> {
+    const le = config.controlPlane.leaderElection;
+    return {
+        "leader-elect": "true",
+        "leader-elect-resource-lock": "leases",
+        "leader-elect-lease-duration": `${le.leaseDurationSeconds}s`,
+        "leader-elect-renew-deadline": `${le.renewDeadlineSeconds}s`,
+        "leader-elect-retry-period": `${le.retryPeriodSeconds}s`,
+    };
+}
 
 function apiServerArgs(config: StackConfig): Record<string, string> {
     // Only the gate: kube-apiserver 1.31+ has no lease timing flags (fixed at 3600 s / 10 s;
@@ -76,8 +79,8 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
         controlPlaneEndpoint: `${endpointHost(config, endpointAddress)}:${config.endpoint.port}`,
         networking: { podSubnet: config.controlPlane.podSubnet, serviceSubnet: config.controlPlane.serviceSubnet },
         apiServer: { certSANs: apiServerSans(config, endpointAddress, node), extraArgs: args(apiServerArgs(config)) },
-        controllerManager: { extraArgs: args(leaderElection) },
-        scheduler: { extraArgs: args(leaderElection) },
+        controllerManager: { extraArgs: args(leaderElectionArgs(config)) },
+        scheduler: { extraArgs: args(leaderElectionArgs(config)) },
         etcd: etcdSection(externalEtcd),
     };
 }
@@ -91,15 +94,28 @@ function nodeRegistration(node: KubeadmNode) {
  * every replica the configuration of later `kubeadm init phase` runs (external etcd moves).
  */
 export function renderInitConfig(config: StackConfig, endpointAddress: string, node: KubeadmNode, externalEtcd?: string[]): string {
+    const skipPhases = config.kubeadm.skipPhases;
     return renderYamlDocuments([
         {
             apiVersion: API_VERSION,
             kind: "InitConfiguration",
             localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
             nodeRegistration: nodeRegistration(node),
+            ...(skipPhases.length ? { skipPhases } : {}),
         },
         clusterConfiguration(config, endpointAddress, node, externalEtcd),
+        ...kubeletConfiguration(config),
     ]);
+}
+
+/**
+ * The kubelet's configuration, where it differs from kubeadm's defaults: kubeadm uploads it
+ * at init and every joining node's kubelet takes it from there.
+ */
+function kubeletConfiguration(config: StackConfig): object[] {
+    const cgroupDriver = config.onprem?.kubelet.cgroupDriver ?? "systemd";
+    if (cgroupDriver === "systemd") return [];
+    return [{ apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver }];
 }
 
 /**

@@ -1,0 +1,69 @@
+// Stack settings that reach kubeadm's configuration: leader election timing, skipped init
+// phases, the kubelet's cgroup driver; and the rules that guard them.
+import { strict as assert } from "assert";
+import * as YAML from "yaml";
+import { parseStackConfig } from "../../components/config/parse";
+import { renderInitConfig } from "../../components/render/kubeadm";
+import { rejects } from "../support/configErrors";
+import { baseConfig } from "../support/stacks";
+
+const node = { name: "cp-1", internalIp: "10.0.0.11", extraAddresses: [] };
+const docs = (config: Record<string, unknown>) => YAML.parseAllDocuments(renderInitConfig(parseStackConfig(config), "203.0.113.5", node)).map((d) => d.toJS());
+const argsOf = (component: { extraArgs: { name: string; value: string }[] }) => Object.fromEntries(component.extraArgs.map((a) => [a.name, a.value]));
+
+function onprem(extra: Record<string, unknown>): Record<string, unknown> {
+    return {
+        platform: "onprem",
+        clusterName: "lab",
+        kubernetesVersion: "1.32.5",
+        controlPlane: { replicas: [{ name: "cp-1", zone: "rack-a", address: "10.0.0.11" }] },
+        endpoint: { address: "10.0.0.100" },
+        apiCidrs: ["10.0.0.0/24"],
+        adminCidrs: ["10.0.0.0/24"],
+        ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
+        ...extra,
+    };
+}
+
+describe("kubeadm settings from the stack", () => {
+    it("renders leader election for the controller-manager and scheduler from controlPlane.leaderElection", () => {
+        const c = baseConfig();
+        c.controlPlane = { ...(c.controlPlane as object), leaderElection: { leaseDurationSeconds: 8, renewDeadlineSeconds: 6, retryPeriodSeconds: 1 } };
+        const cluster = docs(c).find((d) => d.kind === "ClusterConfiguration");
+        for (const component of [cluster.controllerManager, cluster.scheduler]) {
+            assert.deepEqual(argsOf(component), {
+                "leader-elect": "true",
+                "leader-elect-resource-lock": "leases",
+                "leader-elect-lease-duration": "8s",
+                "leader-elect-renew-deadline": "6s",
+                "leader-elect-retry-period": "1s",
+            });
+        }
+        const defaults = docs(baseConfig()).find((d) => d.kind === "ClusterConfiguration");
+        assert.equal(argsOf(defaults.scheduler)["leader-elect-lease-duration"], "15s", "Kubernetes' own defaults unless set");
+    });
+
+    it("refuses leader election timing out of order, naming the key", () => {
+        const withTiming = (le: Record<string, number>) => {
+            const c = baseConfig();
+            c.controlPlane = { ...(c.controlPlane as object), leaderElection: le };
+            return c;
+        };
+        rejects(withTiming({ leaseDurationSeconds: 10, renewDeadlineSeconds: 10 }), "haplane:controlPlane.leaderElection.renewDeadlineSeconds", /less than leaseDurationSeconds \(10\)/);
+        rejects(withTiming({ leaseDurationSeconds: 15, renewDeadlineSeconds: 4, retryPeriodSeconds: 4 }), "haplane:controlPlane.leaderElection.retryPeriodSeconds", /less than renewDeadlineSeconds \(4\)/);
+        rejects(withTiming({ leaseDurationSeconds: 1 }), "haplane:controlPlane.leaderElection.leaseDurationSeconds", /at least 2/);
+    });
+
+    it("skips the kubeadm init phases listed in kubeadm.skipPhases, and only those", () => {
+        const init = docs(onprem({ kubeadm: { skipPhases: ["addon/kube-proxy"] } })).find((d) => d.kind === "InitConfiguration");
+        assert.deepEqual(init.skipPhases, ["addon/kube-proxy"]);
+        assert.equal(docs(onprem({})).find((d) => d.kind === "InitConfiguration").skipPhases, undefined);
+        rejects(onprem({ kubeadm: { skipPhases: ["preflight"] } }), "haplane:kubeadm.skipPhases[0]", /must be one of "addon\/kube-proxy", "addon\/coredns"/);
+    });
+
+    it("sets the kubelet's cgroup driver where the hosts do not run systemd (onprem.kubelet.cgroupDriver)", () => {
+        const kubelet = docs(onprem({ onprem: { kubelet: { cgroupDriver: "cgroupfs" } } })).find((d) => d.kind === "KubeletConfiguration");
+        assert.deepEqual(kubelet, { apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver: "cgroupfs" });
+        assert.equal(docs(onprem({})).find((d) => d.kind === "KubeletConfiguration"), undefined, "systemd is kubeadm's default: nothing to say");
+    });
+});
