@@ -227,6 +227,8 @@ const kubeadm = z.strictObject({
      * cluster DNS is installed otherwise.
      */
     skipPhases: z.array(z.enum(["addon/kube-proxy", "addon/coredns"])).default([]),
+    /** When kubeadm pulls the control-plane images: `Never` on air-gapped hosts with the images preloaded. */
+    imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),
 });
 
 
@@ -240,7 +242,7 @@ const stackObject = z.strictObject({
         controlPlane: controlPlane,
         etcd: etcd.default({ topology: "stacked", quorumRead: true, heartbeatIntervalMs: 100, electionTimeoutMs: 1000 }),
         endpoint: endpoint.default({ port: 6443, internal: false }),
-        kubeadm: kubeadm.default({ dryRun: false, skipPhases: [] }),
+        kubeadm: kubeadm.default({ dryRun: false, skipPhases: [], imagePullPolicy: "IfNotPresent" }),
         apiServerIdentity: apiServerIdentity.default({ enabled: true, renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }),
         /** Who may reach the API endpoint. */
         apiCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to reach the API"),

@@ -85,8 +85,14 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
     };
 }
 
-function nodeRegistration(node: KubeadmNode) {
-    return { name: node.name, kubeletExtraArgs: args({ "node-ip": node.internalIp }) };
+function nodeRegistration(config: StackConfig, node: KubeadmNode) {
+    const pull = config.kubeadm.imagePullPolicy;
+    return {
+        name: node.name,
+        kubeletExtraArgs: args({ "node-ip": node.internalIp }),
+        // kubeadm's own default is IfNotPresent: said only when it differs.
+        ...(pull !== "IfNotPresent" ? { imagePullPolicy: pull } : {}),
+    };
 }
 
 /**
@@ -100,7 +106,7 @@ export function renderInitConfig(config: StackConfig, endpointAddress: string, n
             apiVersion: API_VERSION,
             kind: "InitConfiguration",
             localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
-            nodeRegistration: nodeRegistration(node),
+            nodeRegistration: nodeRegistration(config, node),
             ...(skipPhases.length ? { skipPhases } : {}),
         },
         clusterConfiguration(config, endpointAddress, node, externalEtcd),
@@ -138,7 +144,7 @@ export function renderJoinConfig(config: StackConfig, endpointAddress: string, n
                 localAPIEndpoint: { advertiseAddress: node.internalIp, bindPort: config.endpoint.port },
                 certificateKey: ticket.certificateKey,
             },
-            nodeRegistration: nodeRegistration(node),
+            nodeRegistration: nodeRegistration(config, node),
         },
     ]);
 }

@@ -86,7 +86,7 @@ const FIXTURES: Record<string, Record<string, unknown>> = {
             ],
         },
         endpoint: { address: "192.0.2.100", port: 6443 },
-        kubeadm: { dryRun: false, skipPhases: ["addon/kube-proxy"] },
+        kubeadm: { dryRun: false, skipPhases: ["addon/kube-proxy"], imagePullPolicy: "Never" },
         onprem: { packages: "distribution", subnets: ["192.0.2.0/24"], kubelet: { cgroupDriver: "cgroupfs" }, keepalived: { enabled: true, interface: "eth0", vrid: 51, advertIntervalSeconds: 0.2 } },
     },
     "onprem stacked": {

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { parseStackConfig } from "../../components/config/parse";
-import { renderInitConfig } from "../../components/render/kubeadm";
+import { renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
 import { rejects } from "../support/configErrors";
 import { baseConfig } from "../support/stacks";
 
@@ -59,6 +59,15 @@ describe("kubeadm settings from the stack", () => {
         assert.deepEqual(init.skipPhases, ["addon/kube-proxy"]);
         assert.equal(docs(onprem({})).find((d) => d.kind === "InitConfiguration").skipPhases, undefined);
         rejects(onprem({ kubeadm: { skipPhases: ["preflight"] } }), "haplane:kubeadm.skipPhases[0]", /must be one of "addon\/kube-proxy", "addon\/coredns"/);
+    });
+
+    it("tells kubeadm when it may pull images (kubeadm.imagePullPolicy), on init and join", () => {
+        const init = docs(onprem({ kubeadm: { imagePullPolicy: "Never" } })).find((d) => d.kind === "InitConfiguration");
+        assert.equal(init.nodeRegistration.imagePullPolicy, "Never");
+        const join = YAML.parse(renderJoinConfig(parseStackConfig(onprem({ kubeadm: { imagePullPolicy: "Never" } })), "10.0.0.100", node, { token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" }));
+        assert.equal(join.nodeRegistration.imagePullPolicy, "Never");
+        assert.equal(docs(onprem({})).find((d) => d.kind === "InitConfiguration").nodeRegistration.imagePullPolicy, undefined);
+        rejects(onprem({ kubeadm: { imagePullPolicy: "never" } }), "haplane:kubeadm.imagePullPolicy", /must be one of "IfNotPresent", "Always", "Never"/);
     });
 
     it("sets the kubelet's cgroup driver where the hosts do not run systemd (onprem.kubelet.cgroupDriver)", () => {
