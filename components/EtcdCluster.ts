@@ -60,7 +60,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             const previous = plan.after ? [joins.get(plan.after)!] : [];
             const parameters = pulumi.all([args.endpointAddress, node.internalIp, node.externalIp, etcdEndpoints, pulumi.output(etcdClient)]).apply(
                 ([endpoint, internalIp, externalIp, etcd, client]) => {
-                    const kn: KubeadmNode = { name: plan.name, internalIp, extraAddresses: externalIp ? [externalIp] : [] };
+                    const kn: KubeadmNode = { name: plan.name, zone: node.replica.zone, internalIp, extraAddresses: externalIp ? [externalIp] : [] };
                     return {
                         endpoint,
                         node: kn,

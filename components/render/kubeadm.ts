@@ -1,10 +1,13 @@
 // kubeadm configuration (v1beta4), rendered through the YAML library. Pure.
 import { StackConfig } from "../config/schema";
+import { regionOfZone } from "../planning/placement";
 import { APISERVER_ETCD_PATHS } from "./etcd";
 import { renderYamlDocuments } from "./yamlDocuments";
 
 export interface KubeadmNode {
     name: string;
+    /** The replica's zone (rack or room on-prem): the Node's topology.kubernetes.io/zone. */
+    zone: string;
     /** Address the API server and etcd advertise to peers. */
     internalIp: string;
     /** Other addresses of this node that clients may use (its own public address). */
@@ -85,11 +88,20 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
     };
 }
 
+/**
+ * The Node's failure domain, as labels the kubelet sets when it registers (the NodeRestriction
+ * admission plugin lets a kubelet set these two itself): zone spreading then means something.
+ */
+function topologyLabels(config: StackConfig, node: KubeadmNode): string {
+    const region = regionOfZone(config.platform, node.zone);
+    return [...(region ? [`topology.kubernetes.io/region=${region}`] : []), `topology.kubernetes.io/zone=${node.zone}`].join(",");
+}
+
 function nodeRegistration(config: StackConfig, node: KubeadmNode) {
     const pull = config.kubeadm.imagePullPolicy;
     return {
         name: node.name,
-        kubeletExtraArgs: args({ "node-ip": node.internalIp }),
+        kubeletExtraArgs: args({ "node-ip": node.internalIp, "node-labels": topologyLabels(config, node) }),
         // kubeadm's own default is IfNotPresent: said only when it differs.
         ...(pull !== "IfNotPresent" ? { imagePullPolicy: pull } : {}),
     };

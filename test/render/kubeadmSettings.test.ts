@@ -7,7 +7,7 @@ import { renderInitConfig, renderJoinConfig } from "../../components/render/kube
 import { rejects } from "../support/configErrors";
 import { baseConfig } from "../support/stacks";
 
-const node = { name: "cp-1", internalIp: "10.0.0.11", extraAddresses: [] };
+const node = { name: "cp-1", zone: "rack-a", internalIp: "10.0.0.11", extraAddresses: [] };
 const docs = (config: Record<string, unknown>) => YAML.parseAllDocuments(renderInitConfig(parseStackConfig(config), "203.0.113.5", node)).map((d) => d.toJS());
 const argsOf = (component: { extraArgs: { name: string; value: string }[] }) => Object.fromEntries(component.extraArgs.map((a) => [a.name, a.value]));
 
@@ -59,6 +59,17 @@ describe("kubeadm settings from the stack", () => {
         assert.deepEqual(init.skipPhases, ["addon/kube-proxy"]);
         assert.equal(docs(onprem({})).find((d) => d.kind === "InitConfiguration").skipPhases, undefined);
         rejects(onprem({ kubeadm: { skipPhases: ["preflight"] } }), "haplane:kubeadm.skipPhases[0]", /must be one of "addon\/kube-proxy", "addon\/coredns"/);
+    });
+
+    it("labels each Node with its replica's zone (and region on the clouds) when the kubelet registers", () => {
+        const labels = (d: { nodeRegistration: { kubeletExtraArgs: { name: string; value: string }[] } }) =>
+            d.nodeRegistration.kubeletExtraArgs.find((a) => a.name === "node-labels")?.value;
+        assert.equal(labels(docs(onprem({})).find((d) => d.kind === "InitConfiguration")), "topology.kubernetes.io/zone=rack-a");
+        const gceNode = { ...node, zone: "europe-west1-c" };
+        const gceInit = YAML.parseAllDocuments(renderInitConfig(parseStackConfig(baseConfig()), "203.0.113.5", gceNode))[0].toJS();
+        assert.equal(labels(gceInit), "topology.kubernetes.io/region=europe-west1,topology.kubernetes.io/zone=europe-west1-c");
+        const join = YAML.parse(renderJoinConfig(parseStackConfig(onprem({})), "10.0.0.100", { ...node, zone: "rack-c" }, { token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" }));
+        assert.equal(labels(join), "topology.kubernetes.io/zone=rack-c");
     });
 
     it("tells kubeadm when it may pull images (kubeadm.imagePullPolicy), on init and join", () => {

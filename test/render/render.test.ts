@@ -11,7 +11,7 @@ import { baseConfig } from "../support/stacks";
 import { requireTool } from "../support/tools";
 
 const config = parseStackConfig(baseConfig());
-const node = { name: "cp-b-1", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
+const node = { name: "cp-b-1", zone: "europe-west1-b", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
 const docs = (yaml: string) => YAML.parseAllDocuments(yaml).map((d) => d.toJSON());
 
 describe("kubeadm configuration", () => {

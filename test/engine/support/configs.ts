@@ -4,9 +4,9 @@ import { StackConfig } from "../../../components/config/schema";
 import { KubeadmNode } from "../../../components/render/kubeadm";
 import { baseConfig } from "../../support/stacks";
 
-export const GCE_NODE: KubeadmNode = { name: "cp-b-1", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
+export const GCE_NODE: KubeadmNode = { name: "cp-b-1", zone: "europe-west1-b", internalIp: "10.128.0.2", extraAddresses: ["198.18.0.7"] };
 export const GCE_ENDPOINT = "198.18.0.1";
-export const ONPREM_NODE: KubeadmNode = { name: "cp-2", internalIp: "198.18.0.12", extraAddresses: [] };
+export const ONPREM_NODE: KubeadmNode = { name: "cp-2", zone: "rack-b", internalIp: "198.18.0.12", extraAddresses: [] };
 export const VIP = "198.18.0.100";
 
 export function gce(extra: Record<string, unknown> = {}): StackConfig {
