@@ -86,7 +86,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             } else {
                 ticket = new command.remote.Command(
                     `${plan.name}-ticket`,
-                    { connection: connect(byName.get(plan.sponsor)!), create: run.ticket, update: "true", logging: "none" },
+                    { connection: connect(byName.get(plan.sponsor)!), create: byName.get(plan.sponsor)!.internalIp.apply((ip) => run.ticket(ip)), update: "true", logging: "none" },
                     {
                         parent: this,
                         dependsOn: [...previous, ...args.endpointReady],

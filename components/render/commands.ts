@@ -25,8 +25,8 @@ export interface MembershipCommands {
     join(name: string): string;
     /** On an existing member whose inputs changed: never re-join. */
     update(name: string): string;
-    /** On the sponsor: print a join ticket as JSON {token, caCertHash, certificateKey}. */
-    ticket: string;
+    /** On the sponsor (whose own address is given): print a join ticket as JSON {token, caCertHash, certificateKey}. */
+    ticket(sponsorAddress: string): string;
     /** On the sponsor: remove `name` from etcd (moving leadership first if it leads). */
     remove(name: string): string;
 }
@@ -75,7 +75,7 @@ export function kubeadmMembership(topology: "stacked" | "external", kubeadmMode:
         found: () => scriptCommand("member", ["init"]),
         join: () => scriptCommand("member", ["join"]),
         update: () => scriptCommand("member", ["update"]),
-        ticket: scriptCommand("join-ticket", [kubeadmMode]),
+        ticket: (sponsorAddress) => scriptCommand("join-ticket", [kubeadmMode, sponsorAddress]),
         remove: (name) => scriptCommand("membership", ["remove", topology === "stacked" ? "stacked" : "node", name]),
     };
 }

@@ -104,6 +104,10 @@ function nodeRegistration(config: StackConfig, node: KubeadmNode) {
         kubeletExtraArgs: args({ "node-ip": node.internalIp, "node-labels": topologyLabels(config, node) }),
         // kubeadm's own default is IfNotPresent: said only when it differs.
         ...(pull !== "IfNotPresent" ? { imagePullPolicy: pull } : {}),
+        // On-prem, haproxy on every host already listens on <VIP>:port when a node joins, and
+        // kubeadm's preflight probes the port with a plain bind of *:port, which that refuses.
+        // The API server itself shares the port (--permit-port-sharing, SO_REUSEPORT).
+        ...(config.platform === "onprem" ? { ignorePreflightErrors: [`Port-${config.endpoint.port}`] } : {}),
     };
 }
 

@@ -17,7 +17,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BACKEND_NAME } from "../../components/render/haproxy";
-import { startStandins, STACK_DIR } from "../lab/deploy";
+import { STACK_DIR } from "../lab/deploy";
+import { startApiServers, STOP_API_SERVER } from "./apiServer";
 import { hostDir, LabHost, labHosts, labSsh, labSshOptions, labStatus, resolveHost, restore, WATCHED_SERVICES } from "../lab/hosts";
 import { LAB_STACK, LAB_VIP } from "../lab/stack";
 import { BENCH_HOSTS } from "./deploy-child";
@@ -215,8 +216,8 @@ async function reviveHungStandins(hosts: LabHost[], context: string): Promise<vo
         notes.push(`${context}: the stand-in API server on ${h.name} answered nothing (hung, or not running); restarted it`);
         say(`  NOTE: the stand-in API server on ${h.name} does not answer /readyz (hung, or not running): restarting it`);
         changed.stopped.add(h.name);
-        labSsh(h, "systemctl stop haplane-lab-apiserver", { timeoutMs: 30_000 });
-        startStandins([h]);
+        labSsh(h, STOP_API_SERVER, { timeoutMs: 30_000 });
+        startApiServers([h]);
         changed.stopped.delete(h.name);
     }
 }
@@ -235,7 +236,7 @@ async function cleanup(tls: EtcdTls | undefined): Promise<void> {
     }
     for (const name of [...changed.stopped]) {
         try {
-            startStandins([resolveHost(name)]);
+            startApiServers([resolveHost(name)]);
             changed.stopped.delete(name);
             say(`cleanup: restarted the stand-in API server on ${name}`);
         } catch (e) {
@@ -305,7 +306,7 @@ async function ensureLab(): Promise<LabHost[]> {
     // A stand-in that runs but answers nothing (see reviveHungStandins) would keep
     // startStandins waiting; restart those first.
     await reviveHungStandins(hosts, "before the first trial");
-    startStandins(hosts); // idempotent: starts a stand-in only where it is not running
+    startApiServers(hosts); // idempotent: starts a stand-in only where it is not running
     if (!hosts.every((h) => renderedAdvert(h) === String(PLATFORM_ADVERT_S))) {
         say(`keepalived is not at the platform default advert interval (${hosts.map((h) => `${h.name} ${renderedAdvert(h) ?? "?"}`).join(", ")})`);
         changed.advertS = NaN;
@@ -537,8 +538,8 @@ async function backendTrial(holder: LabHost, target: LabHost): Promise<BackendTr
         if (lastStatus !== "UP") throw new Error(`haproxy on ${holder.name} shows ${target.name} as ${lastStatus ?? "nothing"} before the stop`);
         const stopAt = now();
         changed.stopped.add(target.name);
-        const r = await runAsync("ssh", [...labSshOptions(5), `root@${target.address}`, "systemctl stop haplane-lab-apiserver"], 30_000);
-        if (r.status !== 0) throw new Error(`systemctl stop haplane-lab-apiserver on ${target.name} failed: ${r.stderr.trim()}`);
+        const r = await runAsync("ssh", [...labSshOptions(5), `root@${target.address}`, STOP_API_SERVER], 30_000);
+        if (r.status !== 0) throw new Error(`stopping the API server on ${target.name} failed: ${r.stderr.trim()}`);
         const isDown = () => samples.some((x) => x.t > stopAt && x.stat?.status === "DOWN");
         await waitFor(() => isDown() || changed.aborted, DOWN_LIMIT_MS);
         checkAborted();
@@ -611,7 +612,7 @@ async function benchBackend(hosts: LabHost[], tls: EtcdTls, trials: number): Pro
             t = await backendTrial(holder, target);
         } finally {
             if (changed.stopped.has(target.name)) {
-                startStandins([target]);
+                startApiServers([target]);
                 changed.stopped.delete(target.name);
             }
         }

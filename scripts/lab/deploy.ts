@@ -1,21 +1,20 @@
 // `lab deploy`: the main program's real `pulumi up` on the lab hosts, with the offline
 // toolchain and a local file backend. Builds the toolchain when it is missing, starts the
-// hosts and their stand-in API servers, applies the lab stack and reads back its health.
+// hosts, applies the lab stack, fetches the admin kubeconfig and reads back the health of the
+// control plane, from the real API through the VIP and from the hosts.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { renderSystemdUnit } from "../../components/render/systemdUnit";
-import { scriptLine } from "../../components/render/commands";
 import { EngineStack, MAIN_PROJECT_DIR, toolchainDir, useToolchain } from "../pulumiStack";
+import { formatApiHealth, readApiHealth } from "./apiHealth";
 import { formatHealth, LabHealth, readHealth } from "./health";
 import { LAB_DIR, LabHost, labHosts, labKeyPath, labSsh, labUp } from "./hosts";
-import { LAB_STACK, LAB_VIP, labStackSettings } from "./stack";
+import { LAB_STACK, LAB_VIP, labStackSettings, LabTopology } from "./stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const STACK_DIR = path.join(LAB_DIR, "stack");
-const STANDIN = path.join(__dirname, "standin-apiserver.py");
-/** Where standin-start.sh installs it on a host. */
-const STANDIN_ON_HOST = "/etc/haplane-lab/standin-apiserver.py";
+/** The cluster's admin kubeconfig, fetched from the founder after every deploy (server: the VIP). */
+export const ADMIN_KUBECONFIG = path.join(LAB_DIR, "admin.conf");
 
 /** Builds the offline toolchain unless its binaries are already there (then this takes no time). */
 export function ensureToolchain(log: (line: string) => void): void {
@@ -29,33 +28,38 @@ export function ensureToolchain(log: (line: string) => void): void {
     useToolchain();
 }
 
-/** The stand-in for each host's API server (kubeadm only dry-runs in the lab). */
-export function startStandins(hosts: LabHost[]): void {
-    const script = fs.readFileSync(path.join(__dirname, "standin-start.sh"), "utf8");
-    const server = fs.readFileSync(STANDIN, "utf8");
-    for (const host of hosts) {
-        const unit = renderSystemdUnit([
-            ["Unit", [["Description", `lab stand-in API server of ${host.name}`]]],
-            ["Service", [["ExecStart", `/usr/bin/python3 ${STANDIN_ON_HOST} 6443 /etc/haplane-lab/apiserver.crt /etc/haplane-lab/apiserver.key ${host.name}`]]],
-        ]);
-        const r = labSsh(host, scriptLine(script, "standin-start", [host.name, host.address], false), { input: JSON.stringify({ unit, server }), timeoutMs: 30_000 });
-        if (r.status !== 0) throw new Error(`lab: could not start the stand-in API server on ${host.name}: ${r.stderr.trim()}`);
+/**
+ * Copies kubeadm's admin kubeconfig from the first replica that has one to ADMIN_KUBECONFIG
+ * (root-only). Its server is the controlPlaneEndpoint, the VIP, never a node's own address.
+ */
+export function fetchAdminKubeconfig(replicas: LabHost[]): string {
+    for (const host of replicas) {
+        const r = labSsh(host, "cat /etc/kubernetes/admin.conf", { timeoutMs: 15_000, connectTimeoutSeconds: 3 });
+        if (r.status !== 0 || !r.stdout.includes("client-key-data")) continue;
+        fs.writeFileSync(ADMIN_KUBECONFIG, r.stdout, { mode: 0o600 });
+        fs.chmodSync(ADMIN_KUBECONFIG, 0o600);
+        return ADMIN_KUBECONFIG;
     }
+    throw new Error(`lab: no replica (${replicas.map((h) => h.name).join(", ")}) has /etc/kubernetes/admin.conf`);
 }
 
 export interface LabStack {
     stack: EngineStack;
     /** Applies the lab stack for `replicas` (join order) with a real `pulumi up`. */
     deploy(replicas: LabHost[], options?: { advertIntervalSeconds?: number }): { stdout: string };
+    /** The etcd topology this stack runs. */
+    topology: LabTopology;
     health(hosts?: LabHost[]): LabHealth;
 }
 
 /** The lab's Pulumi stack (created on first use; kept until `lab down`). */
-export function labStack(): LabStack {
-    fs.mkdirSync(STACK_DIR, { recursive: true });
+export function labStack(topology: LabTopology = "stacked"): LabStack {
+    // Each topology is its own stack (its own state), so the lab can hold both in turn.
+    const workDir = topology === "stacked" ? STACK_DIR : `${STACK_DIR}-${topology}`;
+    fs.mkdirSync(workDir, { recursive: true });
     const stack = new EngineStack({
-        workDir: STACK_DIR,
-        stack: LAB_STACK,
+        workDir,
+        stack: topology === "stacked" ? LAB_STACK : `${LAB_STACK}-${topology}`,
         projectDir: MAIN_PROJECT_DIR,
         env: { PULUMI_CONFIG_PASSPHRASE: "haplane-lab" },
     });
@@ -63,8 +67,9 @@ export function labStack(): LabStack {
     const publicKey = fs.readFileSync(`${labKeyPath()}.pub`, "utf8").trim();
     return {
         stack,
+        topology,
         deploy(replicas, options = {}) {
-            stack.configure(labStackSettings(replicas, { publicKey, advertIntervalSeconds: options.advertIntervalSeconds }));
+            stack.configure(labStackSettings(replicas, { publicKey, topology, advertIntervalSeconds: options.advertIntervalSeconds }));
             const r = stack.upOrThrow();
             return { stdout: r.stdout };
         },
@@ -76,7 +81,6 @@ export function labStack(): LabStack {
 export async function labDeploy(n: string | undefined, log: (line: string) => void): Promise<void> {
     ensureToolchain(log);
     const hosts = await labUp(n, log);
-    startStandins(hosts);
     const lab = labStack();
     log(`lab: pulumi up of stack ${LAB_STACK} (${hosts.map((h) => h.name).join(", ")}; state in ${STACK_DIR})`);
     const started = Date.now();
@@ -84,5 +88,8 @@ export async function labDeploy(n: string | undefined, log: (line: string) => vo
     log(`lab: pulumi up finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const outputs = lab.stack.outputs();
     log(`endpoint: ${String(outputs.apiServerUrl ?? `https://${LAB_VIP}:6443`)} (${String(outputs.endpointMode)})`);
+    const kubeconfig = fetchAdminKubeconfig(hosts);
+    log(`admin kubeconfig: ${kubeconfig} (kubectl --kubeconfig ${kubeconfig} get --raw /readyz)`);
+    log(formatApiHealth(await readApiHealth(kubeconfig)));
     log(formatHealth(lab.health(hosts)));
 }

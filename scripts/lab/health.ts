@@ -1,6 +1,7 @@
 // What the lab hosts themselves say about the control plane: who holds the VIP, the etcd
 // members and leader, and which API backends each haproxy sees up. Read over SSH; used by
-// `lab deploy`'s summary and asserted by the lab test after every step.
+// `lab deploy`'s summary and asserted by the lab test after every step. What the Kubernetes
+// API says (readyz, leases, nodes) is apiHealth.ts.
 import { LabHost, labSsh } from "./hosts";
 import { LAB_VIP } from "./stack";
 
@@ -32,12 +33,16 @@ export interface LabHealth {
     vipHolders: string[];
     etcd?: EtcdView;
     haproxy: Record<string, HaproxyView>;
-    /** The etcd list each API server was last rendered with (kubeadm phases, dry-run). */
+    /** External etcd: the etcd list each API server was last rendered with (kubeadm phases). */
     apiServerEtcd: Record<string, string>;
     unreachable: string[];
 }
 
-const ETCDCTL = "ETCDCTL_API=3 etcdctl --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/healthcheck-client.crt --key /etc/etcd/pki/healthcheck-client.key --command-timeout 5s";
+// kubeadm's stacked etcd keeps its certificates in /etc/kubernetes/pki/etcd, haplane's
+// external etcd in /etc/etcd/pki; both issue a healthcheck client certificate.
+const ETCDCTL =
+    'pki=/etc/etcd/pki; [ -f /etc/kubernetes/pki/etcd/healthcheck-client.crt ] && pki=/etc/kubernetes/pki/etcd; ' +
+    'ETCDCTL_API=3 etcdctl --cacert "$pki/ca.crt" --cert "$pki/healthcheck-client.crt" --key "$pki/healthcheck-client.key" --command-timeout 5s';
 
 function ssh(host: LabHost, command: string): string | undefined {
     const r = labSsh(host, command, { timeoutMs: 20_000, connectTimeoutSeconds: 3 });
@@ -125,7 +130,7 @@ export function formatHealth(h: LabHealth): string {
         const servers = Object.entries(lb.servers).map(([name, status]) => `${name} ${status}`);
         lines.push(`haproxy on ${host}: ${lb.running ? (servers.length ? servers.join(", ") : "running, no backend stats") : "not running"}`);
     }
-    for (const [host, list] of Object.entries(h.apiServerEtcd)) lines.push(`API server on ${host} (kubeadm dry-run) uses etcd ${list}`);
+    for (const [host, list] of Object.entries(h.apiServerEtcd)) lines.push(`API server on ${host} uses etcd ${list}`);
     if (h.unreachable.length) lines.push(`unreachable: ${h.unreachable.join(", ")}`);
     return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The first process of a lab host (lab only; started by scripts/lab/hosts.ts, never by hand).
-# usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir>]
+# usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir> [<images dir>]]
 #
 # It runs as PID 1 of the host's own PID namespace, inside the host's network namespace, in a
 # fresh mount and UTS namespace whose mounts are private, that is:
@@ -9,12 +9,15 @@
 # It gives the host its own /etc, /var/lib, /run, /var/log, /root, /tmp, /var/tmp and /dev/shm
 # by bind mounts from <host dir> (the real directories are never written), puts the lab shims
 # over /usr/local/sbin and the toolchain over /usr/local/bin, sets the host name and becomes
-# the host's sshd. Every mount made here lives and dies with this mount namespace.
+# the host's sshd. Every mount made here lives and dies with this mount namespace. With an
+# images dir the host is a Kubernetes node too: node-boot.sh (installed among the lab shims as
+# haplane-node-boot) gives it cgroups, containerd and the preloaded images.
 set -euo pipefail
 host=${1:?usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir>]}
 name=${2:?usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir>]}
 sbin=${3:?usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir>]}
 toolbin=${4:-}
+images=${5:-}
 
 if [[ $$ != 1 ]]; then
     echo "haplane lab: host-init.sh must run as PID 1 of a new PID namespace (see scripts/lab/hosts.ts)" >&2
@@ -50,6 +53,10 @@ fi
 # /usr is shared with the real machine, so installing packages inside a host must fail.
 bind /var/lib/dpkg "$host/var-lib/dpkg" ro
 
+if [[ -n $images ]]; then
+    /usr/local/sbin/haplane-node-boot early "$host" "$name" "$images"
+fi
+
 # The host's own directories.
 mount --rbind "$host/var-lib" /var/lib
 umount "$host/var-lib/dpkg" # only needed as the source of the recursive bind above
@@ -57,11 +64,14 @@ bind "$host/etc" /etc
 bind "$host/log" /var/log
 bind "$host/root" /root
 bind "$host/tmp" /tmp
-bind "$host/run" /run
+mount --rbind "$host/run" /run # recursive: node-boot.sh's view of the images comes along
 bind "$host/var-tmp" /var/tmp # last: <host dir> lives under the real /var/tmp
 mount -t tmpfs -o mode=1777,nosuid,nodev,size=64m tmpfs /dev/shm
 
 hostname "$name"
 cd /
+if [[ -n $images ]]; then
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /usr/local/sbin/haplane-node-boot late "$name"
+fi
 exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config

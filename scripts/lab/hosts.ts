@@ -20,6 +20,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { accepts } from "../tcp";
+import { installNodeBoot, removeHostCgroups, toolchainImages, writeNodeEtc } from "./nodeFiles";
 import { requirePrerequisites } from "./prerequisites";
 
 export const LAB_DIR = "/var/tmp/haplane-lab";
@@ -31,7 +32,7 @@ export const MAX_HOSTS = 7;
 export const DEFAULT_HOSTS = 3;
 export const SSH_PORT = 22;
 /** Services whose processes labStatus() reports. */
-export const WATCHED_SERVICES = ["keepalived", "haproxy", "etcd"] as const;
+export const WATCHED_SERVICES = ["keepalived", "haproxy", "etcd", "containerd", "kubelet", "kube-apiserver"] as const;
 
 const MARK = "haplane-lab"; // alias of every link the lab creates
 const SCRIPTS_DIR = __dirname;
@@ -325,6 +326,7 @@ function installShims(): void {
     // Written in place (same inode): running hosts have it bind-mounted over /usr/bin/systemctl.
     fs.writeFileSync(target, fs.readFileSync(path.join(SCRIPTS_DIR, "systemctl")));
     fs.chmodSync(target, 0o755);
+    installNodeBoot(SBIN_DIR);
 }
 
 function etcHosts(h: LabHost): string {
@@ -377,6 +379,7 @@ function makeEtc(h: LabHost, dir: string): void {
         // /var/log/haplane-lab/keepalived.log.
         fs.writeFileSync(keepalived, '# haplane lab host: log to the console (/var/log/haplane-lab/keepalived.log)\nDAEMON_ARGS="--log-console --log-detail"\n');
     }
+    writeNodeEtc(tmp, h.name);
     fs.renameSync(tmp, etc);
 }
 
@@ -473,7 +476,9 @@ async function startHost(h: LabHost, dir: string): Promise<number> {
     const logFile = path.join(dir, "log", "sshd.log");
     const out = fs.openSync(logFile, "a");
     const args = ["netns", "exec", h.name, "/usr/bin/unshare", "--mount", "--uts", "--pid", "--fork", "--mount-proc", "--propagation", "private", "--"];
-    args.push("/bin/bash", path.join(SCRIPTS_DIR, "host-init.sh"), dir, h.name, SBIN_DIR, toolchainBin() ?? "");
+    // With the toolchain's images the host boots as a Kubernetes node (containerd, images).
+    const images = toolchainImages();
+    args.push("/bin/bash", path.join(SCRIPTS_DIR, "host-init.sh"), dir, h.name, SBIN_DIR, toolchainBin() ?? "", images ?? "");
     const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8", HOME: "/root" };
     const anchor = spawn("ip", args, { detached: true, stdio: ["ignore", out, out], env, cwd: "/" });
     anchor.unref();
@@ -482,7 +487,9 @@ async function startHost(h: LabHost, dir: string): Promise<number> {
     if (anchorPid === undefined) throw new Error(`could not start ${h.name}`);
     fs.writeFileSync(path.join(dir, "anchor.pid"), `${anchorPid}\n`);
 
-    const deadline = Date.now() + 15_000;
+    // A node imports its images at first boot (about a minute on 2 cores).
+    const bootSeconds = images ? 240 : 15;
+    const deadline = Date.now() + bootSeconds * 1000;
     let sshd: number | undefined;
     for (;;) {
         sshd ??= childrenOf(anchorPid).find((pid) => comm(pid) === "sshd");
@@ -490,7 +497,7 @@ async function startHost(h: LabHost, dir: string): Promise<number> {
         if (!pidAlive(anchorPid) || Date.now() > deadline) {
             const log = fs.readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
             await terminate([anchorPid, ...(sshd ? [sshd] : [])], 1000);
-            throw new Error(`${h.name}: sshd did not come up on ${h.address}:${SSH_PORT} within 15 s; ${logFile}:\n${log}`);
+            throw new Error(`${h.name}: sshd did not come up on ${h.address}:${SSH_PORT} within ${bootSeconds} s; ${logFile}:\n${log}`);
         }
         await sleep(100);
     }
@@ -563,6 +570,8 @@ export async function labDown(log: (line: string) => void = () => {}): Promise<v
     for (const h of hosts) {
         ip(["netns", "del", h.name], true);
         log(`removed network namespace ${h.name}`);
+        const stuck = removeHostCgroups(h.name);
+        if (stuck.length) throw new Error(`lab down: cgroups of ${h.name} would not go: ${stuck.join(", ")}`);
     }
     for (let i = MIN_HOSTS; i <= MAX_HOSTS; i++) {
         const v = linkInfo(vethName(i));

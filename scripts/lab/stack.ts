@@ -1,6 +1,6 @@
-// The lab stack's configuration: the main program's on-prem platform on lab hosts, with
-// external etcd (so every etcd membership change is real) and kubeadm in dry-run mode (the
-// hosts have no kubelet or container images). Pure.
+// The lab stack's configuration: the main program's on-prem platform on lab hosts, a real
+// control plane: kubeadm for real with the images the hosts have preloaded, stacked etcd by
+// default (the membership path the clouds run) or haplane's external etcd. Pure.
 import { LabHost } from "./hosts";
 
 export const LAB_VIP = "198.18.0.100";
@@ -12,7 +12,11 @@ export function rackOf(host: LabHost): string {
     return RACKS[(host.index - 1) % RACKS.length];
 }
 
+export type LabTopology = "stacked" | "external";
+
 export interface LabStackOptions {
+    /** etcd topology (default stacked: kubeadm's etcd on the control-plane hosts). */
+    topology?: LabTopology;
     /** keepalived's VRRP advertisement interval (the platform's default is 0.2 s). */
     advertIntervalSeconds?: number;
     publicKey: string;
@@ -25,11 +29,15 @@ export function labStackSettings(replicas: LabHost[], options: LabStackOptions):
         clusterName: "lab",
         kubernetesVersion: "1.32.5",
         controlPlane: { replicas: replicas.map((h) => ({ name: h.name, zone: rackOf(h), address: h.address })) },
-        etcd: { topology: "external" },
-        kubeadm: { dryRun: true },
+        etcd: { topology: options.topology ?? "stacked" },
+        // Air-gapped hosts: the images are preloaded and nothing is pulled. kube-proxy would be
+        // a privileged pod, which lab hosts cannot run (README, "The local lab").
+        kubeadm: { imagePullPolicy: "Never", skipPhases: ["addon/kube-proxy"] },
         endpoint: { address: LAB_VIP, port: 6443 },
         onprem: {
             packages: "preinstalled",
+            // Lab hosts have no systemd; containerd's runc uses cgroupfs as well.
+            kubelet: { cgroupDriver: "cgroupfs" },
             // The interface is detected on each host from its route to the VIP.
             keepalived: { enabled: true, advertIntervalSeconds: options.advertIntervalSeconds ?? 0.2 },
         },

@@ -1,23 +1,32 @@
-// The on-prem platform for real, on the lab hosts, with the real Pulumi engine: the lab stack
-// walks 1 -> 3 -> 5 -> 3 (two middle replicas removed by name) -> a cut-off replica replaced
-// in its failure domain -> 1. After every step the hosts themselves must show: etcd members ==
-// replicas (no learner, no stale member, all healthy), the VIP on exactly one live host, every
-// haproxy listing exactly the live API backends, released hosts running nothing of ours, and
-// every API server pointed at the current etcd members. During every step a probe on the
-// bridge writes to etcd and reads the endpoint; no acknowledged write may be lost.
-// Needs root and the offline toolchain; skips without root unless CI is set.
+// A real Kubernetes control plane from the main program, on the lab hosts, with the real
+// Pulumi engine: kubeadm init and join for real, kubelets running the static Pods kubeadm
+// writes. The stacked lab stack (kubeadm's etcd: the membership path the clouds run) walks
+// 1 -> 3 -> 5 -> 3 (two middle replicas removed by name) -> a cut-off replica replaced in its
+// failure domain -> 1; the external-etcd stack walks 1 -> 3 -> 1. After every step:
+//   from the real API through the VIP (the admin kubeconfig): /readyz ok; the controller-manager
+//   and scheduler leases held by a current replica and renewed recently; live API server
+//   identity leases == replicas; Nodes == replicas, each with the control-plane label and its
+//   zone as topology.kubernetes.io/zone;
+//   from the hosts: etcd members == replicas (no learner, no stale member, all healthy), the VIP
+//   on exactly one live replica, every haproxy listing exactly the live API backends, each
+//   replica's API server certificate naming the VIP, released hosts running none of the
+//   control plane;
+//   and a probe writing ConfigMaps through the VIP during the step lost no acknowledged write.
+// Needs root and the offline toolchain (with its images); skips without root unless CI is set.
 import { strict as assert } from "assert";
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureToolchain, labStack, LabStack, startStandins } from "../../scripts/lab/deploy";
+import { ApiHealth, readApiHealth } from "../../scripts/lab/apiHealth";
+import { ensureToolchain, fetchAdminKubeconfig, labStack, LabStack } from "../../scripts/lab/deploy";
 import { LabHealth } from "../../scripts/lab/health";
 import { cutOff, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
-import type { ProbeResult } from "../../scripts/lab/probe";
-import { LAB_VIP } from "../../scripts/lab/stack";
+import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
+import { LAB_VIP, LabTopology, rackOf } from "../../scripts/lab/stack";
 
-const REPO = path.resolve(__dirname, "..", "..");
+const VIP_URL = `https://${LAB_VIP}:6443`;
+/** What a released host may still run: the container runtime is the host's own, like its sshd. */
+const CONTROL_PLANE_PROCESSES = ["keepalived", "haproxy", "etcd", "kubelet", "kube-apiserver"];
 
 function requireRoot(ctx: Mocha.Context): void {
     if (process.getuid?.() === 0) return;
@@ -26,57 +35,15 @@ function requireRoot(ctx: Mocha.Context): void {
     ctx.skip();
 }
 
-const clientUrl = (h: LabHost) => `https://${h.address}:2379`;
-
-class Probe {
-    private child?: ChildProcess;
-    /** Replicas of the previous step: the probe writes only to members that exist before and after. */
-    started?: LabHost[];
-    constructor(readonly dir: string) {}
-
-    /** Copies an etcd client certificate from a member host. */
-    credentials(from: LabHost): void {
-        for (const [remote, local] of [
-            ["ca.crt", "ca.crt"],
-            ["healthcheck-client.crt", "client.crt"],
-            ["healthcheck-client.key", "client.key"],
-        ]) {
-            const r = labSsh(from, `cat /etc/etcd/pki/${remote}`);
-            assert.equal(r.status, 0, `copy ${remote} from ${from.name}: ${r.stderr}`);
-            fs.writeFileSync(path.join(this.dir, local), r.stdout, { mode: 0o600 });
-        }
-    }
-
-    target(members: LabHost[]): void {
-        fs.writeFileSync(path.join(this.dir, "endpoints.json"), JSON.stringify({ etcd: members.map(clientUrl), vip: `https://${LAB_VIP}:6443` }));
-    }
-
-    start(): void {
-        fs.rmSync(path.join(this.dir, "result.json"), { force: true });
-        this.child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "scripts/lab/probe.ts"), this.dir], {
-            cwd: REPO,
-            stdio: ["ignore", "inherit", "inherit"],
-        });
-    }
-
-    async stop(): Promise<ProbeResult> {
-        const child = this.child!;
-        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-        child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-        this.child = undefined;
-        return JSON.parse(fs.readFileSync(path.join(this.dir, "result.json"), "utf8")) as ProbeResult;
-    }
-}
-
-/** Everything the hosts must show once `replicas` are the control plane. */
-function assertConverged(h: LabHealth, replicas: LabHost[], all: LabHost[], cut: Set<string>): void {
+/** What the hosts must show once `replicas` are the control plane. */
+function assertHosts(h: LabHealth, replicas: LabHost[], all: LabHost[], cut: Set<string>, topology: LabTopology): void {
     const names = replicas.map((r) => r.name).sort();
     const live = all.filter((x) => !cut.has(x.name));
     assert.deepEqual(h.unreachable.sort(), [...cut].sort(), "only cut-off hosts are unreachable");
 
     const etcd = h.etcd;
     assert.ok(etcd, "an etcd member answers");
+    // Stacked: kubeadm's etcd on every replica; external: the lab runs haplane's etcd on the control-plane hosts.
     assert.deepEqual(etcd.members.map((m) => m.name).sort(), names, "etcd members are exactly the replicas (none stale, none missing)");
     assert.deepEqual(etcd.members.filter((m) => m.learner || !m.started).map((m) => m.name), [], "no learner or unstarted member");
     assert.deepEqual(Object.entries(etcd.health).filter(([, ok]) => !ok).map(([url]) => url), [], "every member is healthy");
@@ -95,85 +62,154 @@ function assertConverged(h: LabHealth, replicas: LabHost[], all: LabHost[], cut:
             assert.ok(!lb.running, `no haproxy on ${host.name} (${names.includes(host.name) ? "a single replica" : "not a replica"})`);
         }
         if (!names.includes(host.name)) {
-            const running = labStatus().find((x) => x.name === host.name)?.services ?? [];
-            assert.deepEqual(running, [], `${host.name} is not a replica and runs none of keepalived, haproxy, etcd`);
-        } else {
-            assert.equal(h.apiServerEtcd[host.name], replicas.map(clientUrl).join(","), `the API server on ${host.name} uses the current etcd members`);
+            const running = (labStatus().find((x) => x.name === host.name)?.services ?? []).filter((s) => CONTROL_PLANE_PROCESSES.includes(s));
+            assert.deepEqual(running, [], `${host.name} is not a replica and runs none of ${CONTROL_PLANE_PROCESSES.join(", ")}`);
+            continue;
+        }
+        const sans = labSsh(host, "openssl x509 -in /etc/kubernetes/pki/apiserver.crt -noout -ext subjectAltName", { timeoutMs: 15_000 });
+        assert.equal(sans.status, 0, `read ${host.name}'s API server certificate: ${sans.stderr}`);
+        assert.match(sans.stdout, new RegExp(`IP Address:${LAB_VIP.replace(/\./g, "\\.")}(,|\\s|$)`), `${host.name}'s API server certificate names the VIP`);
+        assert.match(sans.stdout, new RegExp(`IP Address:${host.address.replace(/\./g, "\\.")}(,|\\s|$)`), `${host.name}'s API server certificate names its own address`);
+        if (topology === "external") {
+            const urls = replicas.map((r) => `https://${r.address}:2379`).join(",");
+            assert.equal(h.apiServerEtcd[host.name], urls, `the API server on ${host.name} uses the current etcd members`);
         }
     }
 }
 
-describe("lab lifecycle (real engine, real hosts)", function () {
-    this.timeout(60 * 60_000);
-    // Each step builds on the one before: stop at the first that fails.
-    this.bail(true);
-    let lab: LabStack;
-    let hosts: LabHost[];
-    let probe: Probe;
-    const cut = new Set<string>();
-    const byName = (...names: string[]) => names.map((n) => hosts.find((h) => h.name === `lab-${n}`)!);
-    const figures: string[] = [];
+/** What the real API must say once `replicas` are the control plane. */
+function assertApi(a: ApiHealth, replicas: LabHost[]): void {
+    const names = replicas.map((r) => r.name).sort();
+    assert.ok(a.readyz, `/readyz through the VIP: ${a.readyzDetail}`);
+    for (const lease of [a.controllerManager, a.scheduler]) {
+        assert.ok(lease?.exists, "the leader lease exists");
+        assert.ok(lease.holderNode && names.includes(lease.holderNode), `${lease.name} is held by a current replica, not ${lease.holderIdentity}`);
+        assert.ok((lease.renewedAgoSeconds ?? Infinity) < (lease.leaseDurationSeconds ?? 15), `${lease.name} was renewed ${lease.renewedAgoSeconds} s ago`);
+    }
+    const live = a.apiServerLeases.filter((l) => l.live).map((l) => l.hostname ?? l.holderIdentity ?? l.name).sort();
+    assert.equal(a.liveApiServers, replicas.length, `live API server identity leases (renewed within 30 s) == replicas: ${live.join(", ")}`);
+    assert.deepEqual(live, names, "one live identity lease per replica's API server");
+    assert.deepEqual(a.nodes.map((n) => n.name).sort(), names, "Node objects == replicas");
+    for (const n of a.nodes) {
+        assert.ok(n.controlPlane, `${n.name} carries the control-plane label`);
+        const replica = replicas.find((r) => r.name === n.name)!;
+        assert.equal(n.zone, rackOf(replica), `${n.name}'s topology.kubernetes.io/zone is its rack`);
+    }
+}
 
-    before(async function () {
-        requireRoot(this);
-        ensureToolchain(() => {});
-        await labDown();
-        hosts = await labUp(6);
-        startStandins(hosts);
-        lab = labStack();
-        probe = new Probe(fs.mkdtempSync(path.join(os.tmpdir(), "haplane-probe-")));
-    });
-
-    after(async function () {
-        if (process.getuid?.() !== 0) return;
-        if (figures.length) console.log(`      probe per step:\n${figures.map((f) => `        ${f}`).join("\n")}`);
-        await labDown();
-    });
-
-    async function step(label: string, replicas: LabHost[]): Promise<void> {
-        const previous = probe.started;
-        if (previous) {
-            probe.target(replicas.filter((r) => previous.some((p) => p.name === r.name)));
-            probe.start();
+/** Retries `check` until it passes or `ms` pass: the API converges a little after `pulumi up` (leases, removed servers' identity leases going stale). */
+async function eventually<T>(ms: number, read: () => Promise<T>, check: (value: T) => void): Promise<void> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+        const value = await read();
+        try {
+            check(value);
+            return;
+        } catch (e) {
+            if (Date.now() > deadline) throw e;
         }
+        await new Promise((r) => setTimeout(r, 2000));
+    }
+}
+
+function walk(topology: LabTopology, hostCount: number, steps: (ctx: Walk) => void): void {
+    describe(`lab lifecycle, ${topology} etcd (real control plane, real engine, real hosts)`, function () {
+        this.timeout(60 * 60_000);
+        // Each step builds on the one before: stop at the first that fails.
+        this.bail(true);
+        const ctx = new Walk(topology);
+
+        before(async function () {
+            requireRoot(this);
+            ensureToolchain(() => {});
+            await labDown();
+            ctx.hosts = await labUp(hostCount);
+            ctx.lab = labStack(topology);
+            ctx.probeDir = fs.mkdtempSync(path.join(os.tmpdir(), "haplane-kube-probe-"));
+        });
+
+        after(async function () {
+            if (process.getuid?.() !== 0) return;
+            if (ctx.figures.length) console.log(`      ${topology}, per step:\n${ctx.figures.map((f) => `        ${f}`).join("\n")}`);
+            await labDown();
+        });
+
+        steps(ctx);
+    });
+}
+
+class Walk {
+    lab!: LabStack;
+    hosts!: LabHost[];
+    probeDir!: string;
+    kubeconfig?: string;
+    readonly cut = new Set<string>();
+    readonly figures: string[] = [];
+    constructor(readonly topology: LabTopology) {}
+
+    byName(...numbers: string[]): LabHost[] {
+        return numbers.map((n) => this.hosts.find((h) => h.name === `lab-${n}`)!);
+    }
+
+    async step(label: string, replicas: LabHost[]): Promise<void> {
+        let probe: KubeProbeHandle | undefined;
+        if (this.kubeconfig) probe = startKubeProbe(this.probeDir, { kubeconfig: this.kubeconfig, server: VIP_URL, run: `s${this.figures.length}` });
         const started = Date.now();
         let failure: unknown;
         try {
-            lab.deploy(replicas);
+            this.lab.deploy(replicas);
         } catch (e) {
             failure = e;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(0);
-        if (previous) {
-            const result = await probe.stop();
-            figures.push(
-                `${label}: up ${seconds} s; etcd writes ${result.writesAcknowledged} acknowledged, ${result.writesFailed} failed, ` +
-                    `${result.writesLost} lost, longest gap ${result.longestWriteGapMs} ms; endpoint reads ${result.readsOk} ok, ${result.readsFailed} failed`,
+        if (probe) {
+            const r = await stopKubeProbe(probe);
+            this.figures.push(
+                `${label}: up ${seconds} s; ConfigMap writes through the VIP ${r.writesAcknowledged} acknowledged, ${r.writesFailed} failed` +
+                    ` (${Object.entries(r.writeErrors).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}), ${r.writesLost} lost, longest gap ${r.longestWriteGapMs} ms;` +
+                    ` /readyz ${r.readsOk} ok, ${r.readsFailed} failed`,
             );
             if (!failure) {
-                assert.equal(result.verifyError, undefined, "the probe read its writes back");
-                assert.equal(result.writesLost, 0, "no acknowledged etcd write is lost");
-                assert.ok(result.writesAcknowledged > 0, "the probe wrote during the step");
+                assert.equal(r.setupError, undefined, "the probe set up its namespace");
+                assert.equal(r.verifyError, undefined, "the probe read its writes back");
+                assert.equal(r.writesLost, 0, "no acknowledged write is lost");
+                assert.ok(r.writesAcknowledged > 0, "the probe wrote during the step");
             }
         } else {
-            figures.push(`${label}: up ${seconds} s (probe starts once etcd exists)`);
+            this.figures.push(`${label}: up ${seconds} s (the probe starts once the API exists)`);
         }
         if (failure) throw failure;
-        assertConverged(lab.health(hosts), replicas, hosts, cut);
-        probe.started = replicas;
+        this.kubeconfig = fetchAdminKubeconfig(replicas);
+        // A just-joined API server answers /readyz after a few seconds (haproxy marks it UP two
+        // checks later), and a removed one's identity lease goes stale 30 s after its last renewal.
+        const converged = Date.now();
+        await eventually(
+            90_000,
+            async () => ({ hosts: this.lab.health(this.hosts), api: await readApiHealth(this.kubeconfig!, { server: VIP_URL }) }),
+            ({ hosts, api }) => {
+                assertHosts(hosts, replicas, this.hosts, this.cut, this.topology);
+                assertApi(api, replicas);
+            },
+        );
+        this.figures[this.figures.length - 1] += `; converged ${((Date.now() - converged) / 1000).toFixed(0)} s after up`;
     }
+}
 
-    it("founds a one-replica control plane", async () => step("1", byName("1")));
-    it("grows to 3", async () => {
-        probe.credentials(byName("1")[0]);
-        await step("1 -> 3", byName("1", "2", "3"));
-    });
-    it("grows to 5", async () => step("3 -> 5", byName("1", "2", "3", "4", "5")));
-    it("removes two middle replicas by name (5 -> 3)", async () => step("5 -> 3 (lab-2, lab-4 removed)", byName("1", "3", "5")));
+walk("stacked", 6, (ctx) => {
+    it("founds a one-replica control plane", async () => ctx.step("1", ctx.byName("1")));
+    it("grows to 3", async () => ctx.step("1 -> 3", ctx.byName("1", "2", "3")));
+    it("grows to 5", async () => ctx.step("3 -> 5", ctx.byName("1", "2", "3", "4", "5")));
+    it("removes two middle replicas by name (5 -> 3)", async () => ctx.step("5 -> 3 (lab-2, lab-4 removed)", ctx.byName("1", "3", "5")));
     it("replaces a cut-off replica with a new host in its failure domain", async () => {
-        cutOff(byName("3")[0]);
-        cut.add("lab-3");
-        await step("lab-3 cut off, replaced by lab-6 (rack-c)", byName("1", "5", "6"));
+        cutOff(ctx.byName("3")[0]);
+        ctx.cut.add("lab-3");
+        await ctx.step("lab-3 cut off, replaced by lab-6 (rack-c)", ctx.byName("1", "5", "6"));
     });
-    it("shrinks to 1", async () => step("3 -> 1", byName("1")));
+    it("shrinks to 1", async () => ctx.step("3 -> 1", ctx.byName("1")));
+});
+
+walk("external", 3, (ctx) => {
+    it("founds a one-replica control plane on external etcd", async () => ctx.step("1", ctx.byName("1")));
+    it("grows to 3", async () => ctx.step("1 -> 3", ctx.byName("1", "2", "3")));
+    it("shrinks to 1", async () => ctx.step("3 -> 1", ctx.byName("1")));
 });

@@ -72,6 +72,14 @@ describe("kubeadm settings from the stack", () => {
         assert.equal(labels(join), "topology.kubernetes.io/zone=rack-c");
     });
 
+    it("on-prem, lets the API port's preflight check pass where haproxy shares the port (and nowhere else)", () => {
+        const init = docs(onprem({ endpoint: { address: "10.0.0.100", port: 8443 } })).find((d) => d.kind === "InitConfiguration");
+        assert.deepEqual(init.nodeRegistration.ignorePreflightErrors, ["Port-8443"]);
+        const join = YAML.parse(renderJoinConfig(parseStackConfig(onprem({})), "10.0.0.100", node, { token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00" }));
+        assert.deepEqual(join.nodeRegistration.ignorePreflightErrors, ["Port-6443"]);
+        assert.equal(docs(baseConfig()).find((d) => d.kind === "InitConfiguration").nodeRegistration.ignorePreflightErrors, undefined, "GCE runs no haproxy");
+    });
+
     it("tells kubeadm when it may pull images (kubeadm.imagePullPolicy), on init and join", () => {
         const init = docs(onprem({ kubeadm: { imagePullPolicy: "Never" } })).find((d) => d.kind === "InitConfiguration");
         assert.equal(init.nodeRegistration.imagePullPolicy, "Never");

@@ -83,7 +83,7 @@ export function standinMembership(dir: string): MembershipCommands {
         found: (name) => remote("found", name),
         join: (name) => remote("join", name),
         update: (name) => remote("update", name),
-        ticket: remote("ticket", "-"),
+        ticket: () => remote("ticket", "-"),
         remove: (name) => remote("remove", name),
     };
 }

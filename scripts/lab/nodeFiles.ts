@@ -1,0 +1,89 @@
+// The Kubernetes-node half of a lab host: the files a node image would carry (containerd's
+// configuration, the kubelet's unit and drop-in as the Kubernetes packages install them, the
+// site's kubelet overrides), the boot script, the preloaded images, and the cgroups to remove
+// when the lab goes down. Lab only; hosts.ts calls these.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const NODE_DIR = path.join(__dirname, "node");
+/** Controllers (and the named hierarchy) under which node-boot.sh makes /<host name>. */
+const CGROUP_HIERARCHIES = ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd", "unified"];
+
+function toolchainDir(): string {
+    return process.env.HAPLANE_TOOLCHAIN_DIR || path.join(os.homedir(), ".cache", "haplane-toolchain");
+}
+
+/** The preloaded images the toolchain built (images.json and the archives), when it did. */
+export function toolchainImages(): string | undefined {
+    const dir = path.join(toolchainDir(), "images");
+    return fs.existsSync(path.join(dir, "images.json")) ? dir : undefined;
+}
+
+function copy(from: string, to: string, mode = 0o644): void {
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+    fs.chmodSync(to, mode);
+}
+
+/** Writes what a node's /etc holds into `etc` (a copy of the machine's /etc being made). */
+export function writeNodeEtc(etc: string, hostName: string): void {
+    copy(path.join(NODE_DIR, "containerd.toml"), path.join(etc, "containerd", "config.toml"));
+    copy(path.join(NODE_DIR, "kubelet.service"), path.join(etc, "systemd", "system", "kubelet.service"));
+    copy(path.join(NODE_DIR, "kubelet.service.d", "10-kubeadm.conf"), path.join(etc, "systemd", "system", "kubelet.service.d", "10-kubeadm.conf"));
+    // The host's pods live in its own cgroup subtree (node-boot.sh makes /<host name>).
+    fs.mkdirSync(path.join(etc, "default"), { recursive: true });
+    fs.writeFileSync(path.join(etc, "default", "kubelet"), `# haplane lab host ${hostName}: its pods' cgroups\nKUBELET_EXTRA_ARGS=--cgroup-root=/${hostName}\n`);
+}
+
+/** Installs node-boot.sh among the lab's shims (bind-mounted over /usr/local/sbin in hosts). */
+export function installNodeBoot(sbinDir: string): void {
+    const target = path.join(sbinDir, "haplane-node-boot");
+    // Written in place (same inode): running hosts have the directory bind-mounted.
+    fs.writeFileSync(target, fs.readFileSync(path.join(__dirname, "node-boot.sh")));
+    fs.chmodSync(target, 0o755);
+}
+
+/** The host's cgroups in the machine's hierarchies, deepest first. */
+export function hostCgroups(hostName: string): string[] {
+    const found: string[] = [];
+    const walk = (dir: string) => {
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch {
+            return;
+        }
+        for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name));
+        found.push(dir);
+    };
+    for (const h of CGROUP_HIERARCHIES) {
+        const root = path.join("/sys/fs/cgroup", h, hostName);
+        if (fs.existsSync(root)) walk(root);
+    }
+    return found;
+}
+
+/** Removes the host's cgroups once its processes are gone; returns those that would not go. */
+export function removeHostCgroups(hostName: string): string[] {
+    const left: string[] = [];
+    for (const dir of hostCgroups(hostName)) {
+        try {
+            fs.rmdirSync(dir);
+        } catch {
+            left.push(dir);
+        }
+    }
+    return left;
+}
+
+/** The host's memory use now and at its peak (bytes), from its memory cgroup. */
+export function hostMemory(hostName: string): { usage: number; peak: number } | undefined {
+    const dir = path.join("/sys/fs/cgroup/memory", hostName);
+    try {
+        const read = (f: string) => Number(fs.readFileSync(path.join(dir, f), "utf8").trim());
+        return { usage: read("memory.usage_in_bytes"), peak: read("memory.max_usage_in_bytes") };
+    } catch {
+        return undefined;
+    }
+}
