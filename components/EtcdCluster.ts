@@ -86,14 +86,22 @@ export class EtcdCluster extends pulumi.ComponentResource {
             } else {
                 ticket = new command.remote.Command(
                     `${plan.name}-ticket`,
-                    { connection: connect(byName.get(plan.sponsor)!), create: byName.get(plan.sponsor)!.internalIp.apply((ip) => run.ticket(ip)), update: "true", logging: "none" },
+                    {
+                        connection: connect(byName.get(plan.sponsor)!),
+                        // Departures first (see MembershipCommands.prepareJoin; its report goes to
+                        // stderr), then the ticket, the only thing on stdout.
+                        create: byName.get(plan.sponsor)!.internalIp.apply((ip) => `${run.prepareJoin(plans.map((p) => p.name))} >&2 && ${run.ticket(ip)}`),
+                        update: "true",
+                        logging: "none",
+                    },
                     {
                         parent: this,
                         dependsOn: [...previous, ...args.endpointReady],
                         additionalSecretOutputs: ["stdout", "stderr"],
                         // A ticket is minted once, at join time; a later change of sponsor
-                        // (its first replica removed) must not mint another.
-                        ignoreChanges: ["connection"],
+                        // (its first replica removed) or of the replica set (in its command)
+                        // must not mint another, nor show as a change of this replica.
+                        ignoreChanges: ["connection", "create"],
                     },
                 );
                 const minted = pulumi.secret(ticket.stdout).apply((out) => JSON.parse(out) as JoinTicket);

@@ -27,6 +27,11 @@ export interface MembershipCommands {
     update(name: string): string;
     /** On the sponsor (whose own address is given): print a join ticket as JSON {token, caCertHash, certificateKey}. */
     ticket(sponsorAddress: string): string;
+    /**
+     * On the sponsor, before each join: make way for it (stacked etcd: remove the members that
+     * are not among `desired`, which this run's deletes would remove only after every join).
+     */
+    prepareJoin(desired: string[]): string;
     /** On the sponsor: remove `name` from etcd (moving leadership first if it leads). */
     remove(name: string): string;
 }
@@ -76,6 +81,8 @@ export function kubeadmMembership(topology: "stacked" | "external", kubeadmMode:
         join: () => scriptCommand("member", ["join"]),
         update: () => scriptCommand("member", ["update"]),
         ticket: (sponsorAddress) => scriptCommand("join-ticket", [kubeadmMode, sponsorAddress]),
+        // External etcd's departures are the EtcdCluster's (removed before each add).
+        prepareJoin: (desired) => (topology === "stacked" && kubeadmMode === "real" ? scriptCommand("membership", ["prune", "stacked", desired.join(",")]) : "true"),
         remove: (name) => scriptCommand("membership", ["remove", topology === "stacked" ? "stacked" : "node", name]),
     };
 }

@@ -19,9 +19,11 @@ export const ADMIN_KUBECONFIG = path.join(LAB_DIR, "admin.conf");
 /** Builds the offline toolchain unless its binaries are already there (then this takes no time). */
 export function ensureToolchain(log: (line: string) => void): void {
     const bin = path.join(toolchainDir(), "bin");
-    const needed = ["pulumi", "pulumi-language-nodejs", "kubeadm"];
-    if (!needed.every((b) => fs.existsSync(path.join(bin, b)))) {
-        log("lab: building the offline toolchain (about ten minutes the first time)");
+    // The engine, kubeadm, and what makes a lab host a node: the kubelet, kubectl and the images.
+    const needed = ["pulumi", "pulumi-language-nodejs", "kubeadm", "kubelet", "kubectl"].map((b) => path.join(bin, b));
+    needed.push(path.join(toolchainDir(), "images", "images.json"));
+    if (!needed.every((f) => fs.existsSync(f))) {
+        log("lab: building the offline toolchain (about 15 to 30 minutes the first time)");
         const r = spawnSync("bash", [path.join(REPO, "scripts", "toolchain.sh")], { stdio: ["ignore", "inherit", "inherit"] });
         if (r.status !== 0) throw new Error(`scripts/toolchain.sh failed (exit ${r.status})`);
     }

@@ -34,7 +34,12 @@ export const LAB_PREREQUISITES: readonly Prerequisite[] = [
     { command: "curl", debianPackage: "curl", usedBy: "check-apiserver.sh, the health read" },
     { command: "openssl", debianPackage: "openssl", usedBy: "member.sh's certificate checks, join-ticket.sh" },
     { command: "jq", debianPackage: "jq", usedBy: "host-prepare.sh, membership.sh, etcd-member.sh, lb-apply.sh" },
-    { command: "python3", debianPackage: "python3", usedBy: "the lab's stand-in API server" },
+    { command: "containerd", debianPackage: "containerd", usedBy: "each node host's container runtime (node-boot.sh)" },
+    { command: "ctr", debianPackage: "containerd", usedBy: "node-boot.sh's image import" },
+    { command: "runc", debianPackage: "runc", usedBy: "containerd's runtime for the static Pods" },
+    { command: "conntrack", debianPackage: "conntrack", usedBy: "kubeadm's preflight (a required command)" },
+    { command: "iptables", debianPackage: "iptables", usedBy: "kubeadm's preflight and the kubelet" },
+    { command: "nsenter", debianPackage: "util-linux", usedBy: "kubeadm's preflight (a required command)" },
 ];
 
 /** The lab hosts' PATH (host-init.sh) without /usr/local, which the lab mounts over inside hosts. */

@@ -243,7 +243,10 @@ describe("config never reaches a shell as text", function () {
         }
         const all = [...lines];
         bashParses(all);
-        const scripts = all.filter((l) => l.startsWith("'sudo' 'bash' '-c' ") || l.startsWith("'bash' '-c' "));
+        // Every line is simple commands of quoted words, joined only by the operators haplane
+        // writes itself; each simple command is read back alone, so nothing is ever run here.
+        const commands = all.flatMap(simpleCommands);
+        const scripts = commands.filter((l) => l.startsWith("'sudo' 'bash' '-c' ") || l.startsWith("'bash' '-c' "));
         assert.ok(scripts.length >= 10, `${scripts.length} script lines`);
         // Each script again with a payload in every argument position (and one more argument),
         // through the one quoting helper: bash must read back exactly those arguments.
@@ -275,6 +278,28 @@ describe("config never reaches a shell as text", function () {
         }
     });
 });
+
+/** A word as shellQuote writes it: single-quoted pieces joined by escaped quotes. */
+const QUOTED_WORD = /^'[^']*'(\\''[^']*')*$/;
+/** What may join the simple commands of a line: haplane's own fixed operators. */
+const OPERATORS = new Set(["&&", ">&2"]);
+
+/**
+ * Splits a command line into its simple commands (quoted words only), asserting that nothing
+ * but quoted words and the allowed operators appears: a bare word would be shell text.
+ */
+function simpleCommands(line: string): string[] {
+    if (line === "true") return [];
+    const tokens = line.match(/'[^']*'(?:\\''[^']*')*|\S+/g) ?? [];
+    const out: string[][] = [[]];
+    for (const token of tokens) {
+        if (QUOTED_WORD.test(token)) out[out.length - 1].push(token);
+        else if (OPERATORS.has(token) || (token === "true" && out[out.length - 1].length === 0)) {
+            if (token === "&&") out.push([]);
+        } else assert.fail(`a bare word in a command line: ${JSON.stringify(token)} in ${line.slice(0, 120)}`);
+    }
+    return out.filter((words) => words.length > 0).map((words) => words.join(" "));
+}
 
 /** bash -n over every line at once: each must parse as shell (nothing is run). */
 function bashParses(lines: string[]): void {

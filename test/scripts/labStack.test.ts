@@ -14,12 +14,19 @@ describe("lab stack settings", () => {
     for (const set of [[1], [1, 2, 3], [1, 2, 3, 4, 5], [1, 3, 5], [1, 5, 6]]) {
         it(`make a valid stack of ${set.map((i) => hostName(i)).join(", ")}`, () => {
             const cfg = parseStackConfig(labStackSettings(set.map(host), { publicKey: PUBLIC_KEY }));
-            assert.equal(cfg.etcd.topology, "external", "every etcd membership change is real");
-            assert.equal(cfg.kubeadm.dryRun, true, "the hosts have no kubelet");
+            assert.equal(cfg.etcd.topology, "stacked", "the membership path the clouds run");
+            assert.equal(cfg.kubeadm.dryRun, false, "kubeadm runs for real");
+            assert.equal(cfg.kubeadm.imagePullPolicy, "Never", "the images are preloaded");
+            assert.deepEqual(cfg.kubeadm.skipPhases, ["addon/kube-proxy"]);
+            assert.equal(cfg.onprem?.kubelet.cgroupDriver, "cgroupfs", "no systemd on lab hosts");
             assert.equal(cfg.endpoint.address, LAB_VIP);
             assert.equal(cfg.onprem?.packages, "preinstalled", "lab hosts share the machine's packages");
         });
     }
+    it("take the external topology for the second lab stack", () => {
+        const cfg = parseStackConfig(labStackSettings([1, 2, 3].map(host), { publicKey: PUBLIC_KEY, topology: "external" }));
+        assert.equal(cfg.etcd.topology, "external");
+    });
     it("pass keepalived's advert interval through (the failover bench compares 0.2 s with 1 s)", () => {
         const cfg = parseStackConfig(labStackSettings([host(1)], { publicKey: PUBLIC_KEY, advertIntervalSeconds: 1 }));
         assert.equal(cfg.onprem?.keepalived.advertIntervalSeconds, 1);

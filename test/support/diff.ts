@@ -17,3 +17,10 @@ export function diffPaths(a: unknown, b: unknown, prefix = ""): string[] {
 export function assertInPlace(before: Record<string, unknown>, after: Record<string, unknown>, fields: string[], what: string) {
     for (const path of diffPaths(before, after)) assert.ok(fields.some((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`)), `${what}: ${path} is not updated in place`);
 }
+
+/** A planned resource's inputs as the engine diffs them: without those it ignores changes of. */
+export function diffed(r: { inputs: Record<string, unknown>; options: { ignoreChanges: string[] } }): Record<string, unknown> {
+    const inputs = { ...r.inputs };
+    for (const key of r.options.ignoreChanges) delete inputs[key];
+    return inputs;
+}

@@ -6,6 +6,12 @@
 #                                        control-plane nodes), then its Node;
 #   membership.sh remove node <name>     its Node only (external etcd is the EtcdCluster's);
 #   membership.sh remove etcd <name>     an external etcd member, run on another etcd host;
+#   membership.sh prune stacked <desired names, comma-separated>
+#       before a replica joins: removes every departing member (not among the desired names)
+#       as `remove stacked` does, and its control-plane mirror Pods, so that kubeadm's
+#       check-etcd (which dials every etcd Pod's advertised URL) never waits on a dead member
+#       that a later delete of this same run would remove, and the join never passes through a
+#       cluster that counts it in its quorum;
 #   membership.sh add etcd <name> <peer URL> <desired names, comma-separated>
 #       adds an external etcd member as a learner and prints JSON {initialCluster}, what the
 #       new member starts with. Departing members (not among the desired names) are removed
@@ -15,7 +21,7 @@
 # Removal order: move etcd leadership away if the leaving member leads, remove the member,
 # then delete the Node.
 set -euo pipefail
-usage="usage: membership.sh remove stacked|node|etcd <name> | add etcd <name> <peer URL> <desired names>"
+usage="usage: membership.sh remove stacked|node|etcd <name> | prune stacked <desired names> | add etcd <name> <peer URL> <desired names>"
 action=${1:?$usage}
 mode=${2:?$usage}
 name=${3:?$usage}
@@ -141,12 +147,30 @@ add_member() {
         $3 != ""   { print $3 "=" $4 }' <<<"$members" | paste -sd, - | jq -cR '{initialCluster: .}'
 }
 
+# A stacked replica leaves the API too: its Node, and (for a dead one, whose kubelet cannot)
+# its mirror Pods, which name its etcd to kubeadm.
+forget_node() {
+    timeout 30 kubectl delete node "$1" --ignore-not-found --wait=false
+    timeout 30 kubectl delete pods -n kube-system --field-selector "spec.nodeName=$1" --force --grace-period=0 --ignore-not-found >/dev/null 2>&1 || true
+}
+
 case "$action" in
 remove)
     remove_member "$name"
     if [[ $mode == stacked ]]; then
-        timeout 30 kubectl delete node "$name" --ignore-not-found --wait=false
+        forget_node "$name"
     fi
+    ;;
+prune)
+    [[ $mode == stacked ]] || { echo "$usage" >&2; exit 2; }
+    # $name holds the desired names here.
+    list_members
+    departing=$(awk -F', ' -v desired=",$name," '$3 != "" && index(desired, "," $3 ",") == 0 { print $3 }' <<<"$members")
+    for leaving in $departing; do
+        echo "haplane: $leaving is leaving: removing it before the next join"
+        remove_member "$leaving"
+        forget_node "$leaving"
+    done
     ;;
 add)
     [[ $mode == etcd ]] || { echo "$usage" >&2; exit 2; }

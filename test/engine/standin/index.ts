@@ -84,6 +84,7 @@ export function standinMembership(dir: string): MembershipCommands {
         join: (name) => remote("join", name),
         update: (name) => remote("update", name),
         ticket: () => remote("ticket", "-"),
+        prepareJoin: () => "true",
         remove: (name) => remote("remove", name),
     };
 }
