@@ -48,9 +48,9 @@
 #   bin/                     the commands: on PATH with scripts/engine-env.sh, and bound over
 #                            /usr/local/bin in the lab's hosts (pulumi, pulumi-language-nodejs,
 #                            kubeadm, kube-apiserver, kube-controller-manager, kube-scheduler,
-#                            kubelet, kubectl, actionlint, and etcdctl and etcdutl 3.5.16, which
-#                            drive Debian's etcd 3.4 as well; etcd itself is not here, so that
-#                            the hosts' `etcd` stays Debian's)
+#                            kubelet, kubectl, actionlint, and etcd, etcdctl and etcdutl 3.5.16,
+#                            which shadow Debian's etcd 3.4 in the lab's hosts: kubeadm 1.31+
+#                            needs external etcd >= 3.5.11)
 #   etcd-v3.5.16/bin/        etcd, etcdctl, etcdutl 3.5.16
 #   pause-3.10/bin/pause     the pause binary (only for its image)
 #   coredns-v1.11.3/bin/     coredns (only for its image)
@@ -505,10 +505,10 @@ build_etcd() {
     done
     echo "$key" >"$STAMPS/etcd"
   fi
-  # The clients also go into bin/, which shadows Debian's etcdctl 3.4 in the lab's hosts:
-  # etcdctl 3.5 drives etcd 3.4 alike (member list/add --learner/promote/remove, move-leader,
-  # endpoint status/health, get/put, snapshot save: same requests, same output). etcd stays out.
-  for name in etcdctl etcdutl; do
+  # All three also go into bin/, which shadows Debian's etcd 3.4 in the lab's hosts: kubeadm
+  # 1.31+ refuses external etcd older than 3.5.11 (its ExternalEtcdVersion preflight check), so
+  # the lab's external etcd members run this etcd too (haplane's unit starts `etcd` from PATH).
+  for name in "${ETCD_BINARIES[@]}"; do
     cmp -s "$ETCD_BIN/$name" "$BIN/$name" || install -m 0755 "$ETCD_BIN/$name" "$BIN/$name"
   done
 }
@@ -739,7 +739,7 @@ if $WITH_NODE; then
 fi
 if $WITH_ACTIONLINT; then echo "actionlint $("$BIN/actionlint" -version | head -n 1)"; fi
 if $WITH_ETCD; then
-  echo "etcd $("$ETCD_BIN/etcd" --version | sed -n 's/^etcd Version: //p') in $ETCD_BIN (etcd, etcdctl, etcdutl; etcdctl and etcdutl also in bin/)"
+  echo "etcd $("$ETCD_BIN/etcd" --version | sed -n 's/^etcd Version: //p') in $ETCD_BIN (etcd, etcdctl, etcdutl; also in bin/)"
 fi
 if $WITH_IMAGES; then
   echo "pause: $("$PAUSE_BIN" -v) ($PAUSE_BIN)"

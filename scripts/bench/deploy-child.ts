@@ -1,6 +1,6 @@
 // Run by scripts/bench/failover.ts as a child process, so that the bench can bound a deploy
 // with a timeout (the lab's deploy runs `pulumi up` synchronously). Lab only; needs root.
-//   deploy-child.ts lab           npm run lab -- deploy 3 (toolchain, hosts, stand-ins, pulumi up)
+//   deploy-child.ts lab           npm run lab -- deploy 3 (toolchain, hosts, pulumi up)
 //   deploy-child.ts advert <s>    pulumi up of the lab stack on lab-1..lab-3 with keepalived's
 //                                 advert interval set to <s> seconds
 import { ensureToolchain, labDeploy, labStack } from "../lab/deploy";

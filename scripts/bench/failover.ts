@@ -9,10 +9,9 @@
 //               1 again, then re-deploys the platform default (0.2 s)
 // and prints every sample, min/median/max and a Markdown table of the medians. Every wait is
 // bounded; whatever the bench cut off, stopped or re-configured is put back, also on errors and
-// on Ctrl-C. The lab has no real kube-apiserver yet: an HTTPS server answering /readyz and
-// /version (scripts/lab/standin-apiserver.py) stands in for it on every host. That stand-in can
-// stall when a host is cut off in the middle of a TLS handshake with it (see
-// reviveHungStandins); the bench flags such trials and restarts a stand-in that stays hung.
+// on Ctrl-C. The lab runs a real control plane (kubeadm, kubelet, stacked etcd): "an API
+// backend dies" is its kube-apiserver static Pod stopped (its manifest moved out of the
+// kubelet's directory, then back), and an API server that answers nothing is restarted so.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -35,7 +34,7 @@ import {
     keepalivedStatesSince,
     linkState,
     rootArp,
-    standinAnswers,
+    apiServerAnswers,
     vipHolders,
     waitStable,
 } from "./labState";
@@ -205,16 +204,14 @@ async function deployAdvert(seconds: number): Promise<void> {
 
 let cleanedUp = false;
 /**
- * The stand-in API server (python, TLS handshake in its accept loop, no socket timeouts) can
- * hang for good when a host is cut off in the middle of a TLS handshake with it: it waits for
- * the rest of a handshake that never comes, and then answers nobody. A real kube-apiserver
- * handshakes each connection on its own. Restart such a stand-in, and say so.
+ * An API server that answers nothing (its static Pod stopped and not restarted, or stuck) would
+ * spoil the next trial: restart it the way the backend trial stops it, and say so.
  */
-async function reviveHungStandins(hosts: LabHost[], context: string): Promise<void> {
+async function reviveApiServers(hosts: LabHost[], context: string): Promise<void> {
     for (const h of hosts) {
-        if (await standinAnswers(h)) continue;
-        notes.push(`${context}: the stand-in API server on ${h.name} answered nothing (hung, or not running); restarted it`);
-        say(`  NOTE: the stand-in API server on ${h.name} does not answer /readyz (hung, or not running): restarting it`);
+        if (await apiServerAnswers(h)) continue;
+        notes.push(`${context}: the API server on ${h.name} answered nothing (hung, or not running); restarted it`);
+        say(`  NOTE: the API server on ${h.name} does not answer /readyz (hung, or not running): restarting it`);
         changed.stopped.add(h.name);
         labSsh(h, STOP_API_SERVER, { timeoutMs: 30_000 });
         startApiServers([h]);
@@ -238,9 +235,9 @@ async function cleanup(tls: EtcdTls | undefined): Promise<void> {
         try {
             startApiServers([resolveHost(name)]);
             changed.stopped.delete(name);
-            say(`cleanup: restarted the stand-in API server on ${name}`);
+            say(`cleanup: restarted the API server on ${name}`);
         } catch (e) {
-            problems.push(`restart the stand-in on ${name}: ${(e as Error).message}`);
+            problems.push(`restart the API server on ${name}: ${(e as Error).message}`);
         }
     }
     if (changed.advertS !== PLATFORM_ADVERT_S) {
@@ -272,7 +269,7 @@ function renderedAdvert(h: LabHost): string | undefined {
     }
 }
 
-/** lab-1..lab-3 deployed with the platform default advert interval and stand-ins running. */
+/** lab-1..lab-3 deployed with the platform default advert interval and every API server running. */
 async function ensureLab(): Promise<LabHost[]> {
     const extra = labHosts().filter((h) => h.index > BENCH_HOSTS);
     if (extra.length) {
@@ -303,10 +300,10 @@ async function ensureLab(): Promise<LabHost[]> {
             restore(s.name);
         }
     }
-    // A stand-in that runs but answers nothing (see reviveHungStandins) would keep
-    // startStandins waiting; restart those first.
-    await reviveHungStandins(hosts, "before the first trial");
-    startApiServers(hosts); // idempotent: starts a stand-in only where it is not running
+    // An API server that runs but answers nothing (see reviveApiServers) would keep
+    // the trials waiting; restart those first.
+    await reviveApiServers(hosts, "before the first trial");
+    startApiServers(hosts); // idempotent: starts a API server only where it is not running
     if (!hosts.every((h) => renderedAdvert(h) === String(PLATFORM_ADVERT_S))) {
         say(`keepalived is not at the platform default advert interval (${hosts.map((h) => `${h.name} ${renderedAdvert(h) ?? "?"}`).join(", ")})`);
         changed.advertS = NaN;
@@ -334,7 +331,7 @@ interface VipTrial {
     downMarked: Record<string, number | undefined>;
     cutHostKeptVip: boolean;
     /** Stand-ins on the other hosts that did not answer at the end of the trial. */
-    hungStandins: string[];
+    hungApiServers: string[];
     /** Where the root namespace's ARP entry for the VIP pointed, and from when (ms after the cut). */
     arp: { ms: number; host: string }[];
     /** VRRP state changes each other host's keepalived logged during the trial. */
@@ -403,8 +400,8 @@ async function vipTrial(hosts: LabHost[], holder: LabHost): Promise<VipTrial> {
         const after = poller.results.filter((a) => first && a.start > first.start && !a.ok);
         const cutHostKeptVip = holdsVip(holder);
         const newHolder = vipHolders(others).join("+") || "nobody";
-        const hungStandins: string[] = [];
-        for (const h of others) if (!(await standinAnswers(h))) hungStandins.push(h.name);
+        const hungApiServers: string[] = [];
+        for (const h of others) if (!(await apiServerAnswers(h))) hungApiServers.push(h.name);
         uncut(holder);
         for (const h of others) downMarked[h.name] = downMarked[h.name] === undefined ? undefined : downMarked[h.name]! - cutAt;
         return {
@@ -415,7 +412,7 @@ async function vipTrial(hosts: LabHost[], holder: LabHost): Promise<VipTrial> {
             lastFailedMs: after.length ? Math.max(...after.map((a) => a.start)) - cutAt : undefined,
             downMarked,
             cutHostKeptVip,
-            hungStandins,
+            hungApiServers,
             arp: arp.map((x) => ({ ms: x.t - cutAt, host: x.host })),
             vrrp,
             dualMaster: Object.values(vrrp).filter((states) => states.includes("MASTER")).length > 1,
@@ -433,7 +430,7 @@ async function vipTrial(hosts: LabHost[], holder: LabHost): Promise<VipTrial> {
 
 interface VipResult {
     samples: number[];
-    /** Trials in which a stand-in stalled (hung for good, or long enough for a track script to fail). */
+    /** Trials in which an API server stalled (hung for good, or long enough for a track script to fail). */
     disturbed: number;
     dualMasters: number;
 }
@@ -451,13 +448,13 @@ async function benchVip(hosts: LabHost[], tls: EtcdTls, trials: number, advertS:
             .map(([n, v]) => `${n} ${fmtMs(v?.masterDownMs)}`)
             .join(", ");
         const t = await vipTrial(hosts, holder);
-        await reviveHungStandins(hosts, `VIP trial ${i} (advert ${advertS} s, ${t.cutHost} cut)`);
-        const stalled = t.hungStandins.length > 0 || t.faulted.length > 0;
+        await reviveApiServers(hosts, `VIP trial ${i} (advert ${advertS} s, ${t.cutHost} cut)`);
+        const stalled = t.hungApiServers.length > 0 || t.faulted.length > 0;
         if (stalled) disturbed++;
         if (t.dualMaster) dualMasters++;
         if (t.faulted.length) {
             notes.push(
-                `VIP trial ${i} (advert ${advertS} s): keepalived on ${t.faulted.join(", ")} went FAULT during the trial (its track script failed: the local stand-in did not answer /readyz within 2 s)`,
+                `VIP trial ${i} (advert ${advertS} s): keepalived on ${t.faulted.join(", ")} went FAULT during the trial (its track script failed: the local API server did not answer /readyz within 2 s)`,
             );
         }
         const arpPath = t.arp.map((x, k) => (k === 0 ? x.host : `${x.host} +${fmtMs(x.ms)}`)).join(" -> ");
@@ -488,8 +485,8 @@ async function benchVip(hosts: LabHost[], tls: EtcdTls, trials: number, advertS:
                 ` | root ARP for the VIP: ${arpPath}` +
                 (t.dualMaster ? " | NOTE: two MASTERs" : "") +
                 (t.cutHostKeptVip ? ` | NOTE: ${t.cutHost} still had the VIP on its (down) eth0` : "") +
-                (t.hungStandins.length ? ` | NOTE: stand-in on ${t.hungStandins.join(", ")} hung during the trial (counts in the failures above)` : "") +
-                (t.faulted.length ? ` | NOTE: keepalived FAULT on ${t.faulted.join(", ")} (stand-in stalled)` : ""),
+                (t.hungApiServers.length ? ` | NOTE: API server on ${t.hungApiServers.join(", ")} hung during the trial (counts in the failures above)` : "") +
+                (t.faulted.length ? ` | NOTE: keepalived FAULT on ${t.faulted.join(", ")} (API server stalled)` : ""),
         );
     }
     return { samples, disturbed, dualMasters };
@@ -616,16 +613,16 @@ async function benchBackend(hosts: LabHost[], tls: EtcdTls, trials: number): Pro
                 changed.stopped.delete(target.name);
             }
         }
-        await reviveHungStandins(hosts, `backend trial ${i}`);
+        await reviveApiServers(hosts, `backend trial ${i}`);
         if (t.downMs === undefined) {
-            say(`  trial ${i}: stopped ${t.target}'s stand-in: haproxy on ${t.holder} did NOT mark it DOWN within ${fmtMs(DOWN_LIMIT_MS)}`);
+            say(`  trial ${i}: stopped ${t.target}'s API server: haproxy on ${t.holder} did NOT mark it DOWN within ${fmtMs(DOWN_LIMIT_MS)}`);
             continue;
         }
         down.push(t.downMs);
         if (t.lastSentMs !== undefined) vip.push(t.lastSentMs);
         const c = t.sentAfterDeath;
         say(
-            `  trial ${i}: stopped ${t.target}'s stand-in (dead ${fmtMs(t.deathAfterStopMs)} after the stop was sent); haproxy on ${t.holder} (VIP holder): ` +
+            `  trial ${i}: stopped ${t.target}'s API server (dead ${fmtMs(t.deathAfterStopMs)} after the stop was sent); haproxy on ${t.holder} (VIP holder): ` +
                 `first failed check +${fmtMs(t.firstCheckFailedMs)}, DOWN +${fmtMs(t.downMs)} [${t.transitions}]` +
                 ` | its counters for ${t.target} after the death: ${c.stot} sessions, ${c.econ} connect errors, ${c.wretr} retries, ${c.wredis} redispatches` +
                 (t.lastSentMs !== undefined ? `, last +${fmtMs(t.lastSentMs)}` : ", none") +
@@ -712,7 +709,7 @@ async function benchEtcd(hosts: LabHost[], tls: EtcdTls, trials: number): Promis
         const leaderEndpoint = status.find((s) => s.isLeader)?.endpoint;
         const leader = hosts.find((h) => etcdEndpoint(h) === leaderEndpoint) ?? hostByName(hosts, before.etcdLeader);
         const t = await etcdTrial(hosts, tls, leader);
-        await reviveHungStandins(hosts, `etcd trial ${i} (${t.leader} cut)`);
+        await reviveApiServers(hosts, `etcd trial ${i} (${t.leader} cut)`);
         samples.push(t.gapMs);
         say(
             `  trial ${i}: cut ${t.leader} (etcd leader) -> new leader ${t.newLeader}; longest gap between acknowledged writes ${fmtMs(t.gapMs)}` +
@@ -756,7 +753,7 @@ function printMethods(opts: Options): void {
     }
     say(
         "  Settled (before every trial): every link up; the VIP on exactly one host, keepalived MASTER there and BACKUP elsewhere at the expected" +
-            " advert interval (keepalived's own data dump); every haproxy has every backend UP; every stand-in answers; etcd: one leader, every member healthy; the VIP answers." +
+            " advert interval (keepalived's own data dump); every haproxy has every backend UP; every API server answers; etcd: one leader, every member healthy; the VIP answers." +
             " Twice in a row, 1 s apart.",
     );
 }
@@ -781,7 +778,7 @@ function summaryLine(label: string, samples: number[]): Summary | undefined {
 function vipRemark(r: VipResult): string {
     const parts: string[] = [];
     if (r.dualMasters) parts.push(`two MASTERs in ${r.dualMasters}`);
-    if (r.disturbed) parts.push(`stand-in stalled in ${r.disturbed}`);
+    if (r.disturbed) parts.push(`API server stalled in ${r.disturbed}`);
     return parts.length ? `${parts.join("; ")} of the trials (see notes)` : "";
 }
 
@@ -813,10 +810,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     const started = Date.now();
     say(`haplane failover bench: ${BENCH_HOSTS} lab hosts, ${opts.trials} trial(s) per figure${opts.quick ? " (--quick: development numbers)" : ""}, figures: ${opts.only.join(", ")}`);
-    say(
-        "NOTE: the lab has no real kube-apiserver yet (kubeadm runs in dry-run): on every host a small HTTPS server answering /readyz" +
-            " and /version (scripts/lab/standin-apiserver.py) stands in for the API server until a real one runs in the lab.",
-    );
     let tls: EtcdTls | undefined;
     const onSignal = (sig: string) => {
         if (changed.aborted) return;
@@ -830,7 +823,10 @@ export async function main(argv: string[]): Promise<number> {
     const rows: Row[] = [];
     try {
         const hosts = await ensureLab();
-        tls = copyEtcdClientCerts(path.join(hostDir(hosts[0].name), "etc", "etcd", "pki"));
+        // kubeadm's stacked etcd keeps its certificates in /etc/kubernetes/pki/etcd, haplane's
+        // external etcd in /etc/etcd/pki (the same file names).
+        const stacked = path.join(hostDir(hosts[0].name), "etc", "kubernetes", "pki", "etcd");
+        tls = copyEtcdClientCerts(fs.existsSync(path.join(stacked, "healthcheck-client.crt")) ? stacked : path.join(hostDir(hosts[0].name), "etc", "etcd", "pki"));
         say("waiting for the lab to settle ...");
         const s = await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
         say(`settled: VIP on ${s.vipHolders[0]}, etcd leader ${s.etcdLeader}, keepalived advert ${PLATFORM_ADVERT_S} s`);
@@ -843,7 +839,7 @@ export async function main(argv: string[]): Promise<number> {
             rows.push({ figure: "VIP takeover, holder's host cut off (first OK HTTPS /readyz via VIP:6443)", advert: `${PLATFORM_ADVERT_S} s`, s: summaryLine("VIP takeover", r.samples), remark: vipRemark(r) });
         }
         if (opts.only.includes("backend")) {
-            say("\n[2] haproxy and a dead API backend (stand-in stopped, host up)");
+            say("\n[2] haproxy and a dead API backend (its API server stopped, host up)");
             const r = await benchBackend(hosts, tls, opts.trials);
             rows.push({ figure: "dead API backend -> DOWN in haproxy on the VIP holder (admin socket show stat)", advert: "-", s: summaryLine("backend death -> DOWN", r.down) });
             rows.push({ figure: "dead API backend -> last client connection haproxy (VIP holder) sent to it (show stat counters)", advert: "-", s: summaryLine("backend death -> last connection sent to it", r.vip) });

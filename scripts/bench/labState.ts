@@ -1,6 +1,6 @@
 // The lab's state as the failover bench needs it, read mostly without SSH so that it is quick:
 // links and the VIP with `ip -n`, haproxy through each host's admin socket (the host's /run
-// lives under its lab directory), etcd with etcdctl, the stand-in API servers and the VIP over
+// lives under its lab directory), etcd with etcdctl, the API servers and the VIP over
 // HTTPS, and keepalived's own view (state, advert interval) from its SIGUSR1 data dump over SSH.
 // waitStable() is the bench's "the cluster is settled" gate between trials. Lab only.
 import { spawn, spawnSync } from "child_process";
@@ -83,7 +83,7 @@ export interface LabSnapshot {
     etcdLeader?: string;
     etcdLeaders: number;
     etcdHealthy: Record<string, boolean>;
-    standins: Record<string, boolean>;
+    apiServers: Record<string, boolean>;
     vipAnswers: boolean;
 }
 
@@ -91,10 +91,10 @@ export async function snapshot(hosts: LabHost[], tls: EtcdTls, withKeepalived = 
     const links: Record<string, string> = {};
     for (const h of hosts) links[h.name] = linkState(h);
     const haproxy: Record<string, Record<string, string> | undefined> = {};
-    const standins: Record<string, boolean> = {};
+    const apiServers: Record<string, boolean> = {};
     for (const h of hosts) {
         haproxy[h.name] = await haproxyServers(adminSocket(h), BACKEND_NAME);
-        standins[h.name] = (await httpsGet(h.address, API_PORT, "/readyz", 1000)).ok;
+        apiServers[h.name] = (await httpsGet(h.address, API_PORT, "/readyz", 1000)).ok;
     }
     const endpoints = hosts.map(etcdEndpoint);
     const status = endpointStatus(tls, endpoints);
@@ -113,7 +113,7 @@ export async function snapshot(hosts: LabHost[], tls: EtcdTls, withKeepalived = 
         etcdLeader: leaders.length === 1 ? byEndpoint.get(leaders[0].endpoint) : undefined,
         etcdLeaders: leaders.length,
         etcdHealthy,
-        standins,
+        apiServers,
         vipAnswers: (await httpsGet(LAB_VIP, API_PORT, "/readyz", 1000)).ok,
     };
 }
@@ -132,7 +132,7 @@ export function problems(s: LabSnapshot, hosts: LabHost[], expectAdvertMs: numbe
         }
         const notUp = hosts.filter((b) => servers[b.name] !== "UP").map((b) => `${b.name} ${servers[b.name] ?? "missing"}`);
         if (notUp.length) p.push(`haproxy on ${h.name}: ${notUp.join(", ")}`);
-        if (!s.standins[h.name]) p.push(`stand-in API server on ${h.name} does not answer`);
+        if (!s.apiServers[h.name]) p.push(`API server on ${h.name} does not answer`);
         if (!s.etcdHealthy[h.name]) p.push(`etcd on ${h.name} not healthy`);
     }
     if (s.etcdLeaders !== 1) p.push(`etcd reports ${s.etcdLeaders} leaders`);
@@ -154,7 +154,7 @@ export function problems(s: LabSnapshot, hosts: LabHost[], expectAdvertMs: numbe
 /**
  * Waits until the lab is settled twice in a row, at least settleMs apart: every link up, the
  * VIP on exactly one host (keepalived's only MASTER, every other host BACKUP at the expected
- * advert interval), every haproxy with every backend UP, every stand-in and etcd member
+ * advert interval), every haproxy with every backend UP, every API server and etcd member
  * healthy with one leader, and the VIP answering. Throws after timeoutMs with what is wrong.
  */
 export async function waitStable(
@@ -225,8 +225,8 @@ export async function armLinkDown(h: LabHost): Promise<{ fire(): void; done: Pro
     };
 }
 
-/** The host's stand-in API server answers /readyz directly (not through the VIP) within timeoutMs. */
-export async function standinAnswers(h: LabHost, timeoutMs = 1500): Promise<boolean> {
+/** The host's API server answers /readyz directly (not through the VIP) within timeoutMs. */
+export async function apiServerAnswers(h: LabHost, timeoutMs = 1500): Promise<boolean> {
     for (let i = 0; i < 2; i++) if ((await httpsGet(h.address, API_PORT, "/readyz", timeoutMs)).ok) return true;
     return false;
 }

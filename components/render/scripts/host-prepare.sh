@@ -57,6 +57,18 @@ if ((${#missing[@]})); then
     exit 1
 fi
 
+# kubeadm 1.31 and later refuse external etcd older than 3.5.11 (their ExternalEtcdVersion
+# check); say so here, where the host is named, rather than in the API server's join.
+readonly MIN_ETCD=3.5.11
+if [[ ,$roles, == *,etcd,* ]]; then
+    etcd_version=$(etcd --version | sed -n 's/^etcd Version: //p')
+    if [[ $(printf '%s\n' "$MIN_ETCD" "$etcd_version" | sort -V | head -n 1) != "$MIN_ETCD" ]]; then
+        echo "haplane: $(hostname) has etcd ${etcd_version:-of unknown version}; kubeadm needs external etcd $MIN_ETCD or newer" \
+            "(Debian 12's etcd-server is 3.4): install etcd 3.5 on the etcd hosts" >&2
+        exit 1
+    fi
+fi
+
 # Kernel settings kubeadm's preflight checks expect on a control-plane node.
 if [[ ,$roles, == *,control-plane,* && $kubeadm_mode == real ]]; then
     printf 'overlay\nbr_netfilter\n' >/etc/modules-load.d/kubernetes.conf
