@@ -33,7 +33,7 @@ export interface LabHealth {
     vipHolders: string[];
     etcd?: EtcdView;
     haproxy: Record<string, HaproxyView>;
-    /** External etcd: the etcd list each API server was last rendered with (kubeadm phases). */
+    /** The etcd list each API server's static Pod manifest gives it (`--etcd-servers`). */
     apiServerEtcd: Record<string, string>;
     unreachable: string[];
 }
@@ -59,7 +59,8 @@ export function readHealth(hosts: LabHost[]): LabHealth {
                 `ip -4 -o addr show | grep -qF ' ${LAB_VIP}/' && echo vip=yes || echo vip=no`,
                 "pidof haproxy >/dev/null && echo haproxy=yes || echo haproxy=no",
                 "echo 'show stat' | socat -t 2 stdio /run/haproxy/admin.sock 2>/dev/null | sed 's/^/stat:/' || true",
-                "echo \"etcdservers=$(cat /etc/kubernetes/haplane/etcd-servers 2>/dev/null)\"",
+                // What the running API server was rendered with (kubeadm's static Pod manifest).
+                "echo \"etcdservers=$(grep -oE -- '--etcd-servers=[^\\\"[:space:]]*' /etc/kubernetes/manifests/kube-apiserver.yaml 2>/dev/null | cut -d= -f2-)\"",
             ].join("; "),
         );
         if (out === undefined) {
