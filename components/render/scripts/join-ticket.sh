@@ -20,14 +20,20 @@ token=$(kubeadm token create --ttl 30m --description "haplane join ticket")
 hash=$(openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl rsa -pubin -outform der 2>/dev/null |
     openssl dgst -sha256 -hex | sed 's/^.* //')
 key=$(kubeadm certs certificate-key)
-# upload-certs defaults an InitConfiguration, whose advertise address comes from the default
-# route; a node without one (air-gapped, the lab) names its own. kubeadm takes no
-# --certificate-key beside --config, so the key goes in the (root-only, removed) file too.
-# JSON is YAML to kubeadm.
+# upload-certs works from a configuration: the cluster's own ClusterConfiguration (with
+# external etcd it then uploads the API servers' etcd client files too, which a join
+# downloads), and an InitConfiguration naming this node's address (kubeadm would take it from
+# the default route, which an air-gapped node may lack) and the key (kubeadm takes no
+# --certificate-key beside --config). The file is root-only and removed; JSON is YAML to
+# kubeadm, and the two documents are kubeadm's own outputs joined by YAML's separator.
 config=$(mktemp)
 trap 'rm -f "$config"' EXIT
-jq -n --arg address "$address" --arg key "$key" \
-    '{apiVersion: "kubeadm.k8s.io/v1beta4", kind: "InitConfiguration", localAPIEndpoint: {advertiseAddress: $address}, certificateKey: $key}' >"$config"
+{
+    jq -n --arg address "$address" --arg key "$key" \
+        '{apiVersion: "kubeadm.k8s.io/v1beta4", kind: "InitConfiguration", localAPIEndpoint: {advertiseAddress: $address}, certificateKey: $key}'
+    echo "---"
+    timeout 30 kubectl get configmap kubeadm-config -n kube-system -o jsonpath='{.data.ClusterConfiguration}'
+} >"$config"
 kubeadm init phase upload-certs --upload-certs --config "$config" >/dev/null
 jq -cn --arg token "$token" --arg hash "sha256:$hash" --arg key "$key" \
     '{token: $token, caCertHash: $hash, certificateKey: $key}'
