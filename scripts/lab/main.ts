@@ -40,7 +40,7 @@ export const commands: Record<string, LabCommand> = {
     },
     status: {
         usage: "status",
-        summary: "list lab hosts: address, link, sshd and which of keepalived, haproxy, etcd run there",
+        summary: "list lab hosts: address, link, sshd and which of keepalived, haproxy, etcd, containerd, kubelet, kube-apiserver run there",
         async run(args) {
             if (args.length) throw new LabUsageError(`lab status takes no arguments, got: ${args.join(" ")}`);
             say(formatStatus(labStatus()));

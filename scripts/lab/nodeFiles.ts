@@ -87,3 +87,12 @@ export function hostMemory(hostName: string): { usage: number; peak: number } | 
         return undefined;
     }
 }
+
+/** CPU time the host's processes used so far (ns), from its cpuacct cgroup. */
+export function hostCpuNanos(hostName: string): number | undefined {
+    try {
+        return Number(fs.readFileSync(path.join("/sys/fs/cgroup/cpuacct", hostName, "cpuacct.usage"), "utf8").trim());
+    } catch {
+        return undefined;
+    }
+}

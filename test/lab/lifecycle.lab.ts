@@ -22,6 +22,7 @@ import { ensureToolchain, fetchAdminKubeconfig, labStack, LabStack } from "../..
 import { LabHealth } from "../../scripts/lab/health";
 import { cutOff, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
 import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
+import { hostCpuNanos, hostMemory } from "../../scripts/lab/nodeFiles";
 import { LAB_VIP, LabTopology, rackOf } from "../../scripts/lab/stack";
 
 const VIP_URL = `https://${LAB_VIP}:6443`;
@@ -97,6 +98,13 @@ function assertApi(a: ApiHealth, replicas: LabHost[]): void {
     }
 }
 
+/** MemTotal - MemAvailable of the whole machine, bytes. */
+function machineMemoryInUse(): number {
+    const info = fs.readFileSync("/proc/meminfo", "utf8");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(info)?.[1] ?? 0) * 1024;
+    return kb("MemTotal") - kb("MemAvailable");
+}
+
 /** Retries `check` until it passes or `ms` pass: the API converges a little after `pulumi up` (leases, removed servers' identity leases going stale). */
 async function eventually<T>(ms: number, read: () => Promise<T>, check: (value: T) => void): Promise<void> {
     const deadline = Date.now() + ms;
@@ -147,6 +155,11 @@ class Walk {
     readonly figures: string[] = [];
     constructor(readonly topology: LabTopology) {}
 
+    /** CPU time of every lab host so far, ns. */
+    cpu(): number {
+        return this.hosts.reduce((sum, h) => sum + (hostCpuNanos(h.name) ?? 0), 0);
+    }
+
     byName(...numbers: string[]): LabHost[] {
         return numbers.map((n) => this.hosts.find((h) => h.name === `lab-${n}`)!);
     }
@@ -155,6 +168,7 @@ class Walk {
         let probe: KubeProbeHandle | undefined;
         if (this.kubeconfig) probe = startKubeProbe(this.probeDir, { kubeconfig: this.kubeconfig, server: VIP_URL, run: `s${this.figures.length}` });
         const started = Date.now();
+        const cpuBefore = this.cpu();
         let failure: unknown;
         try {
             this.lab.deploy(replicas);
@@ -162,12 +176,20 @@ class Walk {
             failure = e;
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(0);
+        // The lab's budget: CPU of every host's cgroup over the step, and memory now and at the
+        // hosts' peaks (the sum of per-host peaks bounds the lab's own peak from above).
+        const cores = (this.cpu() - cpuBefore) / 1e9 / ((Date.now() - started) / 1000);
+        const mem = this.hosts.map((h) => hostMemory(h.name)).filter((m) => m !== undefined);
+        const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
+        const budget =
+            `lab CPU ${cores.toFixed(2)} cores over the up; hosts' memory (with page cache) ${gib(mem.reduce((a, m) => a + m.usage, 0))} GiB after, ` +
+            `per-host peaks sum ${gib(mem.reduce((a, m) => a + m.peak, 0))} GiB; machine memory in use ${gib(machineMemoryInUse())} GiB`;
         if (probe) {
             const r = await stopKubeProbe(probe);
             this.figures.push(
                 `${label}: up ${seconds} s; ConfigMap writes through the VIP ${r.writesAcknowledged} acknowledged, ${r.writesFailed} failed` +
                     ` (${Object.entries(r.writeErrors).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}), ${r.writesLost} lost, longest gap ${r.longestWriteGapMs} ms;` +
-                    ` /readyz ${r.readsOk} ok, ${r.readsFailed} failed`,
+                    ` /readyz ${r.readsOk} ok, ${r.readsFailed} failed; ${budget}`,
             );
             if (!failure) {
                 assert.equal(r.setupError, undefined, "the probe set up its namespace");
@@ -176,7 +198,7 @@ class Walk {
                 assert.ok(r.writesAcknowledged > 0, "the probe wrote during the step");
             }
         } else {
-            this.figures.push(`${label}: up ${seconds} s (the probe starts once the API exists)`);
+            this.figures.push(`${label}: up ${seconds} s (the probe starts once the API exists); ${budget}`);
         }
         if (failure) throw failure;
         this.kubeconfig = fetchAdminKubeconfig(replicas);
