@@ -461,7 +461,8 @@ build_actionlint() {
   timed "actionlint-$ACTIONLINT_VERSION" bash -c '
     cd "$1" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false" GOBIN="$2" go install -trimpath -ldflags "-s -w" "$3@$4"
   ' _ "$WORK" "$BIN" "$ACTIONLINT_MODULE" "$ACTIONLINT_VERSION"
-  local got; got="$("$BIN/actionlint" -version | head -n 1)" || die "the built actionlint does not run"
+  local got; got="$("$BIN/actionlint" -version)" || die "the built actionlint does not run"
+  got=${got%%$'\n'*} # the first line (read whole: with pipefail, head could fail the pipe)
   [[ "$got" == "$ACTIONLINT_VERSION" ]] || die "the built actionlint reports version '$got', expected $ACTIONLINT_VERSION"
   echo "$key" >"$STAMPS/actionlint"
 }
@@ -497,10 +498,12 @@ build_etcd() {
         go build -trimpath -ldflags "$ldflags" -o "$3/etcdutl" go.etcd.io/etcd/etcdutl/v3
     ' _ "$ETCD_SRC" "$ETCD_GIT_SHA" "$ETCD_BIN"
     local want="${ETCD_VERSION#v}" got
-    got="$("$ETCD_BIN/etcd" --version | head -n 1)" || die "the built etcd does not run"
+    got="$("$ETCD_BIN/etcd" --version)" || die "the built etcd does not run"
+    got=${got%%$'\n'*} # the first line (read whole: with pipefail, head could fail the pipe)
     [[ "$got" == "etcd Version: $want" ]] || die "the built etcd reports '$got', expected 'etcd Version: $want'"
     for name in etcdctl etcdutl; do
-      got="$("$ETCD_BIN/$name" version | head -n 1)" || die "the built $name does not run"
+      got="$("$ETCD_BIN/$name" version)" || die "the built $name does not run"
+      got=${got%%$'\n'*} # the first line (read whole: with pipefail, head could fail the pipe)
       [[ "$got" == "$name version: $want" ]] || die "the built $name reports '$got', expected '$name version: $want'"
     done
     echo "$key" >"$STAMPS/etcd"
@@ -547,7 +550,8 @@ build_coredns() {
     cd "$1" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false" GOBIN="$2" go install -trimpath \
       -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=$5" "$3@$4"
   ' _ "$WORK" "$(dirname "$COREDNS_BIN")" "$COREDNS_MODULE" "$COREDNS_VERSION" "$COREDNS_GIT_COMMIT"
-  local got; got="$("$COREDNS_BIN" -version | head -n 1)" || die "the built coredns does not run"
+  local got; got="$("$COREDNS_BIN" -version)" || die "the built coredns does not run"
+  got=${got%%$'\n'*} # the first line (read whole: with pipefail, head could fail the pipe)
   [[ "$got" == "CoreDNS-${COREDNS_VERSION#v}" ]] || die "the built coredns reports '$got'"
   echo "$key" >"$STAMPS/coredns"
 }
