@@ -10,7 +10,7 @@ import { EtcdClient } from "./ExternalEtcdCluster";
 import { MemberPlan, planMembership } from "./planning/membership";
 import { kubeadmMembership, MembershipCommands } from "./render/commands";
 import { sshDeleteHook } from "./sshHook";
-import { apiServerSans, endpointHost, JoinTicket, KubeadmNode, renderInitConfig, renderJoinConfig } from "./render/kubeadm";
+import { apiServerSans, endpointHost, JoinTicket, KubeadmNode, leaderElectionArgs, renderInitConfig, renderJoinConfig } from "./render/kubeadm";
 
 export interface EtcdClusterArgs {
     config: StackConfig;
@@ -71,8 +71,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
                             advertiseAddress: internalIp,
                             controlPlaneEndpoint: `${endpointHost(config, endpoint)}:${config.endpoint.port}`,
                             ...(dryRun ? { dryRun } : {}),
-                            // Only external etcd re-runs kubeadm phases later (when members move).
-                            ...(etcd ? { phases: renderInitConfig(config, endpoint, kn, etcd), etcdEndpoints: etcd, ...client } : {}),
+                            // What later kubeadm phases on this member render from: the
+                            // controllers when leader election changes, the API server when
+                            // external etcd members move.
+                            phases: renderInitConfig(config, endpoint, kn, etcd),
+                            leaderElection: leaderElectionArgs(config),
+                            ...(etcd ? { etcdEndpoints: etcd, ...client } : {}),
                         },
                     };
                 },

@@ -39,8 +39,11 @@ function args(values: Record<string, string>): { name: string; value: string }[]
     return Object.entries(values).map(([name, value]) => ({ name, value }));
 }
 
-/** Leader election through Leases, spelled out rather than left to defaults (controlPlane.leaderElection). */
-function leaderElectionArgs(config: StackConfig): Record<string, string> {
+/**
+ * Leader election through Leases, spelled out rather than left to defaults
+ * (controlPlane.leaderElection); member.sh also compares a running member's manifests with these.
+ */
+export function leaderElectionArgs(config: StackConfig): Record<string, string> {
     const le = config.controlPlane.leaderElection;
     return {
         "leader-elect": "true",

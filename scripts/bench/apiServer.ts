@@ -16,3 +16,6 @@ export function startApiServers(hosts: LabHost[]): void {
         if (r.status !== 0) throw new Error(`lab: could not restore the API server's manifest on ${h.name}: ${r.stderr.trim()}`);
     }
 }
+
+/** Kills the host's kube-apiserver process outright (the lab host's own PID namespace); the kubelet restarts it. */
+export const KILL_API_SERVER = "pkill -KILL -x kube-apiserver";

@@ -1,25 +1,34 @@
-// npm run bench:failover [-- --trials N] [--quick] [--only vip,backend,etcd,vip1s]
+// npm run bench:failover [-- --trials N] [--quick] [--only vip,backend,etcd,leader,vip1s]
 //
-// Failover figures of the on-prem control plane, measured on the local lab (3 hosts; needs
-// root): deploys the lab if it is not deployed, then, N trials each (default 5):
+// Failover figures of the on-prem control plane, measured on the local lab's real control
+// plane (3 hosts, kubeadm, kubelet, stacked etcd; needs root): deploys the lab if it is not
+// deployed, then, N trials each (default 5):
 //   1. vip      VIP takeover after the VIP holder's host is cut off (eth0 down)
-//   2. backend  haproxy stops sending to an API backend that died while its host stays up
+//   2. backend  one kube-apiserver process killed (SIGKILL; the kubelet restarts it): what
+//               haproxy does and how many API requests through the VIP fail
 //   3. etcd     etcd write unavailability when the etcd leader's host is cut off
-//   4. vip1s    as 1 with keepalived's default advert interval (1 s): re-deploys with it, runs
+//   4. leader   a new controller-manager and scheduler leader after the leader's host is cut
+//               off, with haplane's leader election defaults and with Kubernetes' (15/10/2 s):
+//               re-deploys with the latter, runs again, then re-deploys haplane's
+//   5. vip1s    as 1 with keepalived's default advert interval (1 s): re-deploys with it, runs
 //               1 again, then re-deploys the platform default (0.2 s)
 // and prints every sample, min/median/max and a Markdown table of the medians. Every wait is
 // bounded; whatever the bench cut off, stopped or re-configured is put back, also on errors and
-// on Ctrl-C. The lab runs a real control plane (kubeadm, kubelet, stacked etcd): "an API
-// backend dies" is its kube-apiserver static Pod stopped (its manifest moved out of the
-// kubelet's directory, then back), and an API server that answers nothing is restarted so.
+// on Ctrl-C. An API server that answers nothing is restarted (its static Pod's manifest moved
+// out of the kubelet's directory and back).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BACKEND_NAME } from "../../components/render/haproxy";
 import { STACK_DIR } from "../lab/deploy";
-import { startApiServers, STOP_API_SERVER } from "./apiServer";
+import { KILL_API_SERVER, startApiServers, STOP_API_SERVER } from "./apiServer";
 import { hostDir, LabHost, labHosts, labSsh, labSshOptions, labStatus, resolveHost, restore, WATCHED_SERVICES } from "../lab/hosts";
-import { LAB_STACK, LAB_VIP } from "../lab/stack";
+import { ADMIN_KUBECONFIG } from "../lab/deploy";
+import { loadKubeconfig } from "../lab/kube";
+import { LAB_STACK, LAB_VIP, LabTuning, LeaderElectionTiming } from "../lab/stack";
+import { DEFAULT_LEADER_ELECTION, KUBERNETES_LEADER_ELECTION } from "../../components/config/schema";
+import { LeaderLeaseName, LeaseReader, LeaseView, unaskedHandovers } from "./leaders";
+import { benchLeaders } from "./leaderTrials";
 import { BENCH_HOSTS } from "./deploy-child";
 import { copyEtcdClientCerts, EtcdGrpc, EtcdTls, EtcdWriter, endpointStatus, removeEtcdClientCerts } from "./etcd";
 import {
@@ -54,6 +63,7 @@ const TCP_POLL_MS = 10;
 const BACKEND_VIP_POLL_MS = 20;
 const BACKEND_VIP_TIMEOUT_MS = 2000;
 const DOWN_LIMIT_MS = 15_000;
+const BACK_UP_LIMIT_MS = 300_000; // the kubelet's restart back-off tops out at 5 min
 const ETCD_PUT_EVERY_MS = 10;
 const ETCD_PUT_TIMEOUT_MS = 500;
 const ETCD_RESUME_LIMIT_MS = 20_000;
@@ -62,8 +72,8 @@ const SETTLE_TIMEOUT_MS = 180_000;
 const DEPLOY_TIMEOUT_MS = 15 * 60_000;
 const LAB_DEPLOY_TIMEOUT_MS = 45 * 60_000; // may build the toolchain first
 
-type Item = "vip" | "backend" | "etcd" | "vip1s";
-const ITEMS: Item[] = ["vip", "backend", "etcd", "vip1s"];
+type Item = "vip" | "backend" | "etcd" | "leader" | "vip1s";
+const ITEMS: Item[] = ["vip", "backend", "etcd", "leader", "vip1s"];
 const MIN_TRIALS = 5;
 
 const say = (line = "") => console.log(line);
@@ -116,7 +126,19 @@ export function parseArgs(argv: string[]): Options {
 
 // --- what the bench changed, so that it can be put back --------------------------------------------
 
-const changed = { cut: new Set<string>(), stopped: new Set<string>(), advertS: PLATFORM_ADVERT_S, aborted: false };
+/** The lab's tuning now: {} is the platform's defaults; undefined while a deploy runs (unknown). */
+const changed: { cut: Set<string>; stopped: Set<string>; tuning: LabTuning | undefined; aborted: boolean } = { cut: new Set(), stopped: new Set(), tuning: {}, aborted: false };
+const isDefaultTuning = (t: LabTuning | undefined) => t !== undefined && t.advertIntervalSeconds === undefined && t.leaderElection === undefined;
+
+/** Leader handovers nobody asked for, per figure (see unaskedHandovers). */
+const unasked: Record<string, string[]> = {};
+let leaseReader: LeaseReader | undefined;
+const readLeases = async (hosts: LabHost[]) => (leaseReader ? await leaseReader.read(hosts) : undefined);
+function noteHandovers(figure: string, before: Record<LeaderLeaseName, LeaseView> | undefined, after: Record<LeaderLeaseName, LeaseView> | undefined, disturbed: string) {
+    const moved = unaskedHandovers(before, after, disturbed);
+    (unasked[figure] ??= []).push(...moved);
+    if (moved.length) say(`  NOTE: leader lease moved although its holder's host was not disturbed (${disturbed} was): ${moved.join(", ")}`);
+}
 
 /** Things worth a second look, for the end of the output. */
 const notes: string[] = [];
@@ -195,11 +217,11 @@ async function deployChild(args: string[], timeoutMs: number): Promise<void> {
     if (args[0] === "lab") say(tail.replace(/^/gm, "  | "));
 }
 
-async function deployAdvert(seconds: number): Promise<void> {
-    say(`re-deploying the lab stack (real pulumi up) with keepalived advert interval ${seconds} s ...`);
-    changed.advertS = NaN; // unknown until the deploy finishes
-    await deployChild(["advert", String(seconds)], DEPLOY_TIMEOUT_MS);
-    changed.advertS = seconds;
+async function deployTuning(tuning: LabTuning): Promise<void> {
+    say(`re-deploying the lab stack (real pulumi up) with ${isDefaultTuning(tuning) ? "the platform's defaults" : JSON.stringify(tuning)} ...`);
+    changed.tuning = undefined; // unknown until the deploy finishes
+    await deployChild(["tune", JSON.stringify(tuning)], DEPLOY_TIMEOUT_MS);
+    changed.tuning = tuning;
 }
 
 let cleanedUp = false;
@@ -240,14 +262,15 @@ async function cleanup(tls: EtcdTls | undefined): Promise<void> {
             problems.push(`restart the API server on ${name}: ${(e as Error).message}`);
         }
     }
-    if (changed.advertS !== PLATFORM_ADVERT_S) {
+    if (!isDefaultTuning(changed.tuning)) {
         try {
-            say("cleanup: putting the platform default advert interval back");
-            await deployAdvert(PLATFORM_ADVERT_S);
+            say("cleanup: putting the platform's defaults back");
+            await deployTuning({});
         } catch (e) {
-            problems.push(`re-deploy with advert ${PLATFORM_ADVERT_S} s: ${(e as Error).message}`);
+            problems.push(`re-deploy with the platform's defaults: ${(e as Error).message}`);
         }
     }
+    leaseReader?.close();
     if (tls) {
         const client = new EtcdGrpc(tls);
         for (const h of labHosts().slice(0, BENCH_HOSTS)) {
@@ -269,7 +292,17 @@ function renderedAdvert(h: LabHost): string | undefined {
     }
 }
 
-/** lab-1..lab-3 deployed with the platform default advert interval and every API server running. */
+/** The lease duration the host's kube-controller-manager static pod runs with (kubeadm's manifest). */
+function renderedLeaseDuration(h: LabHost): string | undefined {
+    try {
+        const manifest = fs.readFileSync(path.join(hostDir(h.name), "etc", "kubernetes", "manifests", "kube-controller-manager.yaml"), "utf8");
+        return /--leader-elect-lease-duration=(\S+)/.exec(manifest)?.[1];
+    } catch {
+        return undefined;
+    }
+}
+
+/** lab-1..lab-3 deployed with the platform's defaults and every API server running. */
 async function ensureLab(): Promise<LabHost[]> {
     const extra = labHosts().filter((h) => h.index > BENCH_HOSTS);
     if (extra.length) {
@@ -304,10 +337,14 @@ async function ensureLab(): Promise<LabHost[]> {
     // the trials waiting; restart those first.
     await reviveApiServers(hosts, "before the first trial");
     startApiServers(hosts); // idempotent: starts a API server only where it is not running
-    if (!hosts.every((h) => renderedAdvert(h) === String(PLATFORM_ADVERT_S))) {
-        say(`keepalived is not at the platform default advert interval (${hosts.map((h) => `${h.name} ${renderedAdvert(h) ?? "?"}`).join(", ")})`);
-        changed.advertS = NaN;
-        await deployAdvert(PLATFORM_ADVERT_S);
+    const lease = `${DEFAULT_LEADER_ELECTION.leaseDurationSeconds}s`;
+    if (!hosts.every((h) => renderedAdvert(h) === String(PLATFORM_ADVERT_S) && renderedLeaseDuration(h) === lease)) {
+        say(
+            `the lab is not at the platform's defaults (advert ${PLATFORM_ADVERT_S} s, lease ${lease}): ` +
+                hosts.map((h) => `${h.name} advert ${renderedAdvert(h) ?? "?"}, lease ${renderedLeaseDuration(h) ?? "?"}`).join("; "),
+        );
+        changed.tuning = undefined;
+        await deployTuning({});
     }
     return hosts;
 }
@@ -447,8 +484,11 @@ async function benchVip(hosts: LabHost[], tls: EtcdTls, trials: number, advertS:
             .filter(([n]) => n !== holder.name)
             .map(([n, v]) => `${n} ${fmtMs(v?.masterDownMs)}`)
             .join(", ");
+        const leases = await readLeases(hosts);
         const t = await vipTrial(hosts, holder);
         await reviveApiServers(hosts, `VIP trial ${i} (advert ${advertS} s, ${t.cutHost} cut)`);
+        await waitStable(hosts, tls, advertS * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
+        noteHandovers(`vip ${advertS}`, leases, await readLeases(hosts), t.cutHost);
         const stalled = t.hungApiServers.length > 0 || t.faulted.length > 0;
         if (stalled) disturbed++;
         if (t.dualMaster) dualMasters++;
@@ -508,8 +548,9 @@ interface BackendTrial {
     vipFailed: number;
     vipSlowest?: number;
     vipMedian?: number;
-    answeredByTarget: number;
     deathAfterStopMs: number;
+    /** From the death to haproxy's UP again (the kubelet restarted the API server). */
+    upAgainMs?: number;
     transitions: string;
 }
 
@@ -534,14 +575,17 @@ async function backendTrial(holder: LabHost, target: LabHost): Promise<BackendTr
         await sleep(1000);
         if (lastStatus !== "UP") throw new Error(`haproxy on ${holder.name} shows ${target.name} as ${lastStatus ?? "nothing"} before the stop`);
         const stopAt = now();
-        changed.stopped.add(target.name);
-        const r = await runAsync("ssh", [...labSshOptions(5), `root@${target.address}`, STOP_API_SERVER], 30_000);
-        if (r.status !== 0) throw new Error(`stopping the API server on ${target.name} failed: ${r.stderr.trim()}`);
-        const isDown = () => samples.some((x) => x.t > stopAt && x.stat?.status === "DOWN");
-        await waitFor(() => isDown() || changed.aborted, DOWN_LIMIT_MS);
+        const r = await runAsync("ssh", [...labSshOptions(5), `root@${target.address}`, KILL_API_SERVER], 30_000);
+        if (r.status !== 0) throw new Error(`killing the API server on ${target.name} failed: ${r.stderr.trim()}`);
+        const downAt = () => samples.find((x) => x.t > stopAt && x.stat?.status === "DOWN")?.t;
+        await waitFor(() => downAt() !== undefined || changed.aborted, DOWN_LIMIT_MS);
         checkAborted();
-        // Requests through the VIP already on their way finish within their timeout; counters
-        // after DOWN show whether haproxy still sends anything to the dead server.
+        // The kubelet restarts the container (sooner or later, by its back-off); the trial
+        // lasts until haproxy sends to it again, so that every failure of the episode counts.
+        const upAt = () => samples.find((x) => x.t > (downAt() ?? Infinity) && x.stat?.status === "UP")?.t;
+        await waitFor(() => upAt() !== undefined || changed.aborted, BACK_UP_LIMIT_MS);
+        checkAborted();
+        // Requests through the VIP already on their way finish within their timeout.
         await sleep(BACKEND_VIP_TIMEOUT_MS + 500);
         await Promise.all([admin.stop(), tcp.stop(), vip.stop()]);
 
@@ -554,14 +598,16 @@ async function backendTrial(holder: LabHost, target: LabHost): Promise<BackendTr
         // sessions, connection errors, retries or redispatches means haproxy sent a connection there.
         const sent = (x: ServerStat) => x.stot + x.econ + x.wretr + x.wredis;
         const base = [...ordered].reverse().find((x) => x.t <= deathAt)?.stat ?? ordered[0]?.stat;
+        // Only while it was dead: once UP again haproxy rightly sends to it.
+        const revived = upAt() ?? Infinity;
+        const whileDead = ordered.filter((x) => x.t < revived);
         let lastSent: number | undefined;
-        for (let k = 1; k < ordered.length; k++) {
-            if (ordered[k].t > deathAt && sent(ordered[k].stat!) > sent(ordered[k - 1].stat!)) lastSent = ordered[k].t;
+        for (let k = 1; k < whileDead.length; k++) {
+            if (whileDead[k].t > deathAt && sent(whileDead[k].stat!) > sent(whileDead[k - 1].stat!)) lastSent = whileDead[k].t;
         }
-        const end = ordered[ordered.length - 1]?.stat;
+        const end = whileDead[whileDead.length - 1]?.stat;
         const after = vip.results.filter((a) => a.start >= deathAt);
         const latencies = after.filter((a) => a.ok).map((a) => a.end - a.start);
-        const answeredByTarget = after.filter((a) => a.ok && /"host"\s*:\s*"([^"]+)"/.exec(a.body ?? "")?.[1] === target.name).length;
         let status = [...ordered].reverse().find((x) => x.t <= stopAt)?.stat?.status;
         const transitions: string[] = [];
         for (const x of ordered.filter((y) => y.t > stopAt)) {
@@ -584,8 +630,8 @@ async function backendTrial(holder: LabHost, target: LabHost): Promise<BackendTr
             vipFailed: after.filter((a) => !a.ok).length,
             vipSlowest: latencies.length ? Math.max(...latencies) : undefined,
             vipMedian: summarize(latencies)?.median,
-            answeredByTarget,
             deathAfterStopMs: deathAt - stopAt,
+            upAgainMs: upAt() === undefined ? undefined : upAt()! - deathAt,
             transitions: transitions.join(", "),
         };
     } finally {
@@ -593,9 +639,15 @@ async function backendTrial(holder: LabHost, target: LabHost): Promise<BackendTr
     }
 }
 
-async function benchBackend(hosts: LabHost[], tls: EtcdTls, trials: number): Promise<{ down: number[]; vip: number[] }> {
-    const down: number[] = [];
-    const vip: number[] = [];
+interface BackendResult {
+    down: number[];
+    /** Requests through the VIP that failed per trial, from the death to haproxy's UP again. */
+    failed: number[];
+    upAgain: number[];
+}
+
+async function benchBackend(hosts: LabHost[], tls: EtcdTls, trials: number): Promise<BackendResult> {
+    const result: BackendResult = { down: [], failed: [], upAgain: [] };
     for (let i = 1; i <= trials; i++) {
         checkAborted();
         const before = await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
@@ -604,33 +656,28 @@ async function benchBackend(hosts: LabHost[], tls: EtcdTls, trials: number): Pro
         // being watched) a few seconds later.
         const candidates = hosts.filter((h) => h !== holder);
         const target = candidates[(i - 1) % candidates.length];
-        let t: BackendTrial;
-        try {
-            t = await backendTrial(holder, target);
-        } finally {
-            if (changed.stopped.has(target.name)) {
-                startApiServers([target]);
-                changed.stopped.delete(target.name);
-            }
-        }
+        const leases = await readLeases(hosts);
+        const t = await backendTrial(holder, target);
         await reviveApiServers(hosts, `backend trial ${i}`);
+        await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
+        noteHandovers("backend", leases, await readLeases(hosts), target.name);
         if (t.downMs === undefined) {
-            say(`  trial ${i}: stopped ${t.target}'s API server: haproxy on ${t.holder} did NOT mark it DOWN within ${fmtMs(DOWN_LIMIT_MS)}`);
+            say(`  trial ${i}: killed ${t.target}'s API server: haproxy on ${t.holder} did NOT mark it DOWN within ${fmtMs(DOWN_LIMIT_MS)}`);
             continue;
         }
-        down.push(t.downMs);
-        if (t.lastSentMs !== undefined) vip.push(t.lastSentMs);
+        result.down.push(t.downMs);
+        result.failed.push(t.vipFailed);
+        if (t.upAgainMs !== undefined) result.upAgain.push(t.upAgainMs);
         const c = t.sentAfterDeath;
         say(
-            `  trial ${i}: stopped ${t.target}'s API server (dead ${fmtMs(t.deathAfterStopMs)} after the stop was sent); haproxy on ${t.holder} (VIP holder): ` +
-                `first failed check +${fmtMs(t.firstCheckFailedMs)}, DOWN +${fmtMs(t.downMs)} [${t.transitions}]` +
-                ` | its counters for ${t.target} after the death: ${c.stot} sessions, ${c.econ} connect errors, ${c.wretr} retries, ${c.wredis} redispatches` +
+            `  trial ${i}: killed ${t.target}'s kube-apiserver (dead ${fmtMs(t.deathAfterStopMs)} after the kill was sent); haproxy on ${t.holder} (VIP holder): ` +
+                `first failed check +${fmtMs(t.firstCheckFailedMs)}, DOWN +${fmtMs(t.downMs)}, UP again +${fmtMs(t.upAgainMs)} [${t.transitions}]` +
+                ` | its counters for ${t.target} while dead: ${c.stot} sessions, ${c.econ} connect errors, ${c.wretr} retries, ${c.wredis} redispatches` +
                 (t.lastSentMs !== undefined ? `, last +${fmtMs(t.lastSentMs)}` : ", none") +
-                ` | ${t.vipRequests} GET /version via the VIP: ${t.vipFailed} failed, median ${fmtMs(t.vipMedian)}, slowest ${fmtMs(t.vipSlowest)}` +
-                (t.answeredByTarget ? ` | NOTE: ${t.answeredByTarget} answers from ${t.target} after its death` : ""),
+                ` | ${t.vipRequests} GET /version via the VIP: ${t.vipFailed} failed, median ${fmtMs(t.vipMedian)}, slowest ${fmtMs(t.vipSlowest)}`,
         );
     }
-    return { down, vip };
+    return result;
 }
 
 // --- 3: etcd write unavailability ------------------------------------------------------------------------
@@ -708,8 +755,11 @@ async function benchEtcd(hosts: LabHost[], tls: EtcdTls, trials: number): Promis
         const status = endpointStatus(tls, hosts.map(etcdEndpoint));
         const leaderEndpoint = status.find((s) => s.isLeader)?.endpoint;
         const leader = hosts.find((h) => etcdEndpoint(h) === leaderEndpoint) ?? hostByName(hosts, before.etcdLeader);
+        const leases = await readLeases(hosts);
         const t = await etcdTrial(hosts, tls, leader);
         await reviveApiServers(hosts, `etcd trial ${i} (${t.leader} cut)`);
+        await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
+        noteHandovers("etcd", leases, await readLeases(hosts), t.leader);
         samples.push(t.gapMs);
         say(
             `  trial ${i}: cut ${t.leader} (etcd leader) -> new leader ${t.newLeader}; longest gap between acknowledged writes ${fmtMs(t.gapMs)}` +
@@ -735,12 +785,12 @@ function printMethods(opts: Options): void {
     }
     if (opts.only.includes("backend")) {
         say(
-            `  Dead API backend: on a host that does not hold the VIP, \`systemctl stop haplane-lab-apiserver\` (over SSH); its death is the first refused` +
+            `  Killed API server: on a host that does not hold the VIP, \`pkill -KILL -x kube-apiserver\` (over SSH, in the host's PID namespace); its death is the first refused` +
                 ` TCP connect to <host>:${API_PORT} (probed every ${TCP_POLL_MS} ms). haproxy on the VIP holder is read through its admin socket` +
-                ` (/run/haproxy/admin.sock, \`show stat\`, every ${ADMIN_POLL_MS} ms). Figure a: from the death to that haproxy showing the server DOWN.` +
-                " Figure b: from the death to the last increase of haproxy's counters for that server (sessions, connect errors, retries," +
-                " redispatches), i.e. the last time it sent a client connection there. Meanwhile GET /version through the VIP every" +
-                ` ${BACKEND_VIP_POLL_MS} ms (fresh connections, ${BACKEND_VIP_TIMEOUT_MS} ms limit) shows what clients saw. Stand-in restarted and UP everywhere before the next trial.`,
+                ` (/run/haproxy/admin.sock, \`show stat\`, every ${ADMIN_POLL_MS} ms): from the death to that haproxy showing the server DOWN, and to UP again` +
+                " once the kubelet has restarted the container; its counters (sessions, connect errors, retries, redispatches) show what it still sent" +
+                ` there while dead. Meanwhile GET /version through the VIP every ${BACKEND_VIP_POLL_MS} ms (fresh connections, ${BACKEND_VIP_TIMEOUT_MS} ms limit);` +
+                " the figure is how many of them failed between the death and UP again (+2.5 s).",
         );
     }
     if (opts.only.includes("etcd")) {
@@ -751,6 +801,16 @@ function printMethods(opts: Options): void {
                 " cut off 2 s in; the figure is the longest gap between consecutive acknowledged puts that ends after the cut. Restore, settle.",
         );
     }
+    if (opts.only.includes("leader")) {
+        say(
+            "  Leader takeover: the host holding the kube-controller-manager (or, taking turns, the kube-scheduler) lease is cut off; both leases are read" +
+                " every 100 ms from a surviving host's own API server (not the VIP). The figure is the new holder's acquireTime minus the cut's wall-clock time" +
+                " (both this machine's clock); a trial gives a sample to each lease the cut host held. Runs with haplane's defaults" +
+                ` (${timingText(DEFAULT_LEADER_ELECTION)}) and, after a real pulumi up, Kubernetes' (${timingText(KUBERNETES_LEADER_ELECTION)}). The leases'` +
+                " leaseDurationSeconds are checked against the stack first. In every other figure, a lease that changed holder although its holder's host" +
+                " was not the one disturbed counts as an unasked handover.",
+        );
+    }
     say(
         "  Settled (before every trial): every link up; the VIP on exactly one host, keepalived MASTER there and BACKUP elsewhere at the expected" +
             " advert interval (keepalived's own data dump); every haproxy has every backend UP; every API server answers; etcd: one leader, every member healthy; the VIP answers." +
@@ -758,11 +818,22 @@ function printMethods(opts: Options): void {
     );
 }
 
+const timingText = (t: LeaderElectionTiming) => `lease ${t.leaseDurationSeconds} s, renew deadline ${t.renewDeadlineSeconds} s, retry ${t.retryPeriodSeconds} s`;
+
 interface Row {
     figure: string;
+    /** The setting the figure depends on (keepalived's advert interval, leader election timing). */
     advert: string;
+    /** A time figure (ms) ... */
     s?: Summary;
+    /** ... or a count. */
+    count?: Summary;
     remark?: string;
+}
+
+function handoverRemark(figure: string): string {
+    const moved = unasked[figure] ?? [];
+    return leaseReader ? `unasked leader handovers: ${moved.length}${moved.length ? ` (${moved.join("; ")})` : ""}` : "";
 }
 
 function summaryLine(label: string, samples: number[]): Summary | undefined {
@@ -783,9 +854,11 @@ function vipRemark(r: VipResult): string {
 }
 
 function table(rows: Row[], trials: number): string {
-    const lines = ["| figure | keepalived advert | trials | median | min | max | remarks |", "|---|---|---|---|---|---|---|"];
+    const lines = ["| figure | setting | trials | median | min | max | remarks |", "|---|---|---|---|---|---|---|"];
     for (const r of rows) {
-        lines.push(`| ${r.figure} | ${r.advert} | ${r.s ? r.s.n : 0}/${trials} | ${fmtMs(r.s?.median)} | ${fmtMs(r.s?.min)} | ${fmtMs(r.s?.max)} | ${r.remark ?? ""} |`);
+        const v = r.s ?? r.count;
+        const f = (x: number | undefined) => (r.count ? String(x ?? "-") : fmtMs(x));
+        lines.push(`| ${r.figure} | ${r.advert} | ${v ? v.n : 0}/${trials} | ${f(v?.median)} | ${f(v?.min)} | ${f(v?.max)} | ${r.remark ?? ""} |`);
     }
     return lines.join("\n");
 }
@@ -823,6 +896,7 @@ export async function main(argv: string[]): Promise<number> {
     const rows: Row[] = [];
     try {
         const hosts = await ensureLab();
+        leaseReader = new LeaseReader(loadKubeconfig(ADMIN_KUBECONFIG), hosts);
         // kubeadm's stacked etcd keeps its certificates in /etc/kubernetes/pki/etcd, haplane's
         // external etcd in /etc/etcd/pki (the same file names).
         const stacked = path.join(hostDir(hosts[0].name), "etc", "kubernetes", "pki", "etcd");
@@ -836,25 +910,54 @@ export async function main(argv: string[]): Promise<number> {
         if (opts.only.includes("vip")) {
             say(`\n[1] VIP takeover after the VIP holder's host is cut off (keepalived advert ${PLATFORM_ADVERT_S} s, platform default)`);
             const r = await benchVip(hosts, tls, opts.trials, PLATFORM_ADVERT_S);
-            rows.push({ figure: "VIP takeover, holder's host cut off (first OK HTTPS /readyz via VIP:6443)", advert: `${PLATFORM_ADVERT_S} s`, s: summaryLine("VIP takeover", r.samples), remark: vipRemark(r) });
+            rows.push({ figure: "VIP takeover, holder's host cut off (first OK HTTPS /readyz via VIP:6443)", advert: `${PLATFORM_ADVERT_S} s`, s: summaryLine("VIP takeover", r.samples), remark: [vipRemark(r), handoverRemark(`vip ${PLATFORM_ADVERT_S}`)].filter(Boolean).join("; ") });
         }
         if (opts.only.includes("backend")) {
-            say("\n[2] haproxy and a dead API backend (its API server stopped, host up)");
+            say("\n[2] one kube-apiserver process killed (host up; the kubelet restarts it)");
             const r = await benchBackend(hosts, tls, opts.trials);
-            rows.push({ figure: "dead API backend -> DOWN in haproxy on the VIP holder (admin socket show stat)", advert: "-", s: summaryLine("backend death -> DOWN", r.down) });
-            rows.push({ figure: "dead API backend -> last client connection haproxy (VIP holder) sent to it (show stat counters)", advert: "-", s: summaryLine("backend death -> last connection sent to it", r.vip) });
+            rows.push({ figure: "kube-apiserver killed -> DOWN in haproxy on the VIP holder (admin socket show stat)", advert: "-", s: summaryLine("kill -> DOWN", r.down) });
+            rows.push({ figure: "kube-apiserver killed -> UP again in haproxy (the kubelet restarted it)", advert: "-", s: summaryLine("kill -> UP again", r.upAgain) });
+            const failed = summarize(r.failed);
+            say(`  => requests through the VIP that failed per trial: ${r.failed.join(", ") || "none"}${failed ? ` (median ${failed.median})` : ""}`);
+            rows.push({ figure: "kube-apiserver killed: GET /version through the VIP that failed (count per trial, every 20 ms)", advert: "-", count: failed, remark: handoverRemark("backend") });
         }
         if (opts.only.includes("etcd")) {
             say("\n[3] etcd write unavailability when the leader's host is cut off");
             const samples = await benchEtcd(hosts, tls, opts.trials);
-            rows.push({ figure: "etcd: longest gap between acknowledged writes, leader's host cut off", advert: "-", s: summaryLine("etcd write gap", samples) });
+            rows.push({ figure: "etcd: longest gap between acknowledged writes, leader's host cut off", advert: "-", s: summaryLine("etcd write gap", samples), remark: handoverRemark("etcd") });
+        }
+        if (opts.only.includes("leader")) {
+            const ctx = {
+                reader: leaseReader!,
+                hosts,
+                armCut,
+                uncut,
+                settle: async () => void (await waitStable(hosts, tls!, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS })),
+                checkAborted,
+                say,
+                notes,
+            };
+            for (const [label, timing] of [
+                ["haplane's defaults", DEFAULT_LEADER_ELECTION],
+                ["Kubernetes' defaults", KUBERNETES_LEADER_ELECTION],
+            ] as const) {
+                say(`\n[4] new controller-manager and scheduler leaders after the leader's host is cut off, ${label} (${timingText(timing)})`);
+                if (timing !== DEFAULT_LEADER_ELECTION) await deployTuning({ leaderElection: { ...timing } });
+                const samples = await benchLeaders(ctx, timing, opts.trials, label);
+                const short = `${timing.leaseDurationSeconds}/${timing.renewDeadlineSeconds}/${timing.retryPeriodSeconds} s`;
+                rows.push({ figure: `new kube-controller-manager leader, leader's host cut off (${label})`, advert: short, s: summaryLine("controller-manager takeover", samples["kube-controller-manager"]) });
+                rows.push({ figure: `new kube-scheduler leader, leader's host cut off (${label})`, advert: short, s: summaryLine("scheduler takeover", samples["kube-scheduler"]) });
+            }
+            await deployTuning({});
+            await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
+            say("  leader election is back at haplane's defaults and the lab is settled");
         }
         if (opts.only.includes("vip1s")) {
-            say(`\n[4] VIP takeover with keepalived's default advert interval (${KEEPALIVED_DEFAULT_ADVERT_S} s)`);
-            await deployAdvert(KEEPALIVED_DEFAULT_ADVERT_S);
+            say(`\n[5] VIP takeover with keepalived's default advert interval (${KEEPALIVED_DEFAULT_ADVERT_S} s)`);
+            await deployTuning({ advertIntervalSeconds: KEEPALIVED_DEFAULT_ADVERT_S });
             const r = await benchVip(hosts, tls, opts.trials, KEEPALIVED_DEFAULT_ADVERT_S);
-            rows.push({ figure: "VIP takeover, holder's host cut off (first OK HTTPS /readyz via VIP:6443)", advert: `${KEEPALIVED_DEFAULT_ADVERT_S} s`, s: summaryLine("VIP takeover", r.samples), remark: vipRemark(r) });
-            await deployAdvert(PLATFORM_ADVERT_S);
+            rows.push({ figure: "VIP takeover, holder's host cut off (first OK HTTPS /readyz via VIP:6443)", advert: `${KEEPALIVED_DEFAULT_ADVERT_S} s`, s: summaryLine("VIP takeover", r.samples), remark: [vipRemark(r), handoverRemark(`vip ${KEEPALIVED_DEFAULT_ADVERT_S}`)].filter(Boolean).join("; ") });
+            await deployTuning({});
             await waitStable(hosts, tls, PLATFORM_ADVERT_S * 1000, { timeoutMs: SETTLE_TIMEOUT_MS });
             say(`  keepalived is back at ${PLATFORM_ADVERT_S} s and the lab is settled`);
         }
@@ -865,7 +968,7 @@ export async function main(argv: string[]): Promise<number> {
         return 1;
     }
     await cleanup(tls);
-    say("\nSummary (medians; an HTTPS server answering /readyz stands in for the API server in the lab):\n");
+    say("\nSummary (medians; the lab's real control plane: kubeadm, kubelet, stacked etcd):\n");
     say(table(rows, opts.trials));
     if (notes.length) say(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
     say(`\nwall time: ${fmtMs(Date.now() - started)}`);

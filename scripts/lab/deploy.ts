@@ -9,7 +9,7 @@ import { EngineStack, MAIN_PROJECT_DIR, toolchainDir, useToolchain } from "../pu
 import { formatApiHealth, readApiHealth } from "./apiHealth";
 import { formatHealth, LabHealth, readHealth } from "./health";
 import { LAB_DIR, LabHost, labHosts, labKeyPath, labSsh, labUp } from "./hosts";
-import { LAB_STACK, LAB_VIP, labStackSettings, LabTopology } from "./stack";
+import { LAB_STACK, LAB_VIP, labStackSettings, LabTopology, LabTuning } from "./stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const STACK_DIR = path.join(LAB_DIR, "stack");
@@ -48,7 +48,7 @@ export function fetchAdminKubeconfig(replicas: LabHost[]): string {
 export interface LabStack {
     stack: EngineStack;
     /** Applies the lab stack for `replicas` (join order) with a real `pulumi up`. */
-    deploy(replicas: LabHost[], options?: { advertIntervalSeconds?: number }): { stdout: string };
+    deploy(replicas: LabHost[], tuning?: LabTuning): { stdout: string };
     /** The etcd topology this stack runs. */
     topology: LabTopology;
     health(hosts?: LabHost[]): LabHealth;
@@ -70,8 +70,8 @@ export function labStack(topology: LabTopology = "stacked"): LabStack {
     return {
         stack,
         topology,
-        deploy(replicas, options = {}) {
-            stack.configure(labStackSettings(replicas, { publicKey, topology, advertIntervalSeconds: options.advertIntervalSeconds }));
+        deploy(replicas, tuning = {}) {
+            stack.configure(labStackSettings(replicas, { ...tuning, publicKey, topology }));
             const r = stack.upOrThrow();
             return { stdout: r.stdout };
         },

@@ -14,11 +14,23 @@ export function rackOf(host: LabHost): string {
 
 export type LabTopology = "stacked" | "external";
 
-export interface LabStackOptions {
-    /** etcd topology (default stacked: kubeadm's etcd on the control-plane hosts). */
-    topology?: LabTopology;
+/** Leader election timing of the controller-manager and scheduler (controlPlane.leaderElection). */
+export interface LeaderElectionTiming {
+    leaseDurationSeconds: number;
+    renewDeadlineSeconds: number;
+    retryPeriodSeconds: number;
+}
+
+/** Settings the bench varies; each left out takes the platform's default. */
+export interface LabTuning {
     /** keepalived's VRRP advertisement interval (the platform's default is 0.2 s). */
     advertIntervalSeconds?: number;
+    leaderElection?: LeaderElectionTiming;
+}
+
+export interface LabStackOptions extends LabTuning {
+    /** etcd topology (default stacked: kubeadm's etcd on the control-plane hosts). */
+    topology?: LabTopology;
     publicKey: string;
 }
 
@@ -28,7 +40,10 @@ export function labStackSettings(replicas: LabHost[], options: LabStackOptions):
         platform: "onprem",
         clusterName: "lab",
         kubernetesVersion: "1.32.5",
-        controlPlane: { replicas: replicas.map((h) => ({ name: h.name, zone: rackOf(h), address: h.address })) },
+        controlPlane: {
+            replicas: replicas.map((h) => ({ name: h.name, zone: rackOf(h), address: h.address })),
+            ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}),
+        },
         etcd: { topology: options.topology ?? "stacked" },
         // Air-gapped hosts: the images are preloaded and nothing is pulled. kube-proxy would be
         // a privileged pod, which lab hosts cannot run (README, "The local lab").

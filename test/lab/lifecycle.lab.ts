@@ -2,11 +2,14 @@
 // Pulumi engine: kubeadm init and join for real, kubelets running the static Pods kubeadm
 // writes. The stacked lab stack (kubeadm's etcd: the membership path the clouds run) walks
 // 1 -> 3 -> 5 -> 3 (two middle replicas removed by name) -> a cut-off replica replaced in its
-// failure domain -> 1; the external-etcd stack walks 1 -> 3 -> 1. After every step:
+// failure domain -> 1, with its leader election retuned at 3 (every running member's controllers
+// re-rendered, and later joiners taking the stored setting); the external-etcd stack walks
+// 1 -> 3 -> 1. After every step:
 //   from the real API through the VIP (the admin kubeconfig): /readyz ok; the controller-manager
 //   and scheduler leases held by a current replica and renewed recently; live API server
 //   identity leases == replicas; Nodes == replicas, each with the control-plane label and its
-//   zone as topology.kubernetes.io/zone;
+//   zone as topology.kubernetes.io/zone; every replica's controller-manager and scheduler static
+//   Pod running with the stack's leader election lease, and both leases saying so;
 //   from the hosts: etcd members == replicas (no learner, no stale member, all healthy), the VIP
 //   on exactly one live replica, every haproxy listing exactly the live API backends, each
 //   replica's API server certificate naming the VIP, released hosts running none of the
@@ -23,7 +26,9 @@ import { LabHealth } from "../../scripts/lab/health";
 import { cutOff, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
 import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
 import { hostCpuNanos, hostMemory } from "../../scripts/lab/nodeFiles";
-import { LAB_VIP, LabTopology, rackOf } from "../../scripts/lab/stack";
+import { KubeClient, loadKubeconfig } from "../../scripts/lab/kube";
+import { LAB_VIP, LabTopology, LeaderElectionTiming, rackOf } from "../../scripts/lab/stack";
+import { DEFAULT_LEADER_ELECTION } from "../../components/config/schema";
 
 const VIP_URL = `https://${LAB_VIP}:6443`;
 /** What a released host may still run: the container runtime is the host's own, like its sshd. */
@@ -98,6 +103,24 @@ function assertApi(a: ApiHealth, replicas: LabHost[]): void {
     }
 }
 
+/** The --leader-elect-lease-duration each replica's controller-manager and scheduler mirror Pod runs with. */
+async function leaseFlags(kubeconfig: string, replicas: LabHost[]): Promise<Record<string, string | undefined>> {
+    const client = new KubeClient(loadKubeconfig(kubeconfig), { server: VIP_URL, timeoutMs: 5000 });
+    try {
+        const flags: Record<string, string | undefined> = {};
+        for (const r of replicas) {
+            for (const component of ["kube-controller-manager", "kube-scheduler"]) {
+                const pod = await client.json<{ spec: { containers: { command?: string[] }[] } }>("GET", `/api/v1/namespaces/kube-system/pods/${component}-${r.name}`);
+                const flag = pod.spec.containers[0].command?.find((c) => c.startsWith("--leader-elect-lease-duration="));
+                flags[`${component}-${r.name}`] = flag?.split("=")[1];
+            }
+        }
+        return flags;
+    } finally {
+        client.close();
+    }
+}
+
 /** MemTotal - MemAvailable of the whole machine, bytes. */
 function machineMemoryInUse(): number {
     const info = fs.readFileSync("/proc/meminfo", "utf8");
@@ -153,6 +176,8 @@ class Walk {
     kubeconfig?: string;
     readonly cut = new Set<string>();
     readonly figures: string[] = [];
+    /** The stack's leader election from now on (haplane's default unless a step retunes it). */
+    leaderElection?: LeaderElectionTiming;
     constructor(readonly topology: LabTopology) {}
 
     /** CPU time of every lab host so far, ns. */
@@ -171,7 +196,7 @@ class Walk {
         const cpuBefore = this.cpu();
         let failure: unknown;
         try {
-            this.lab.deploy(replicas);
+            this.lab.deploy(replicas, { leaderElection: this.leaderElection });
         } catch (e) {
             failure = e;
         }
@@ -205,12 +230,19 @@ class Walk {
         // A just-joined API server answers /readyz after a few seconds (haproxy marks it UP two
         // checks later), and a removed one's identity lease goes stale 30 s after its last renewal.
         const converged = Date.now();
+        const lease = (this.leaderElection ?? DEFAULT_LEADER_ELECTION).leaseDurationSeconds;
         await eventually(
             90_000,
-            async () => ({ hosts: this.lab.health(this.hosts), api: await readApiHealth(this.kubeconfig!, { server: VIP_URL }) }),
-            ({ hosts, api }) => {
+            async () => ({
+                hosts: this.lab.health(this.hosts),
+                api: await readApiHealth(this.kubeconfig!, { server: VIP_URL }),
+                flags: await leaseFlags(this.kubeconfig!, replicas),
+            }),
+            ({ hosts, api, flags }) => {
                 assertHosts(hosts, replicas, this.hosts, this.cut, this.topology);
                 assertApi(api, replicas);
+                for (const [pod, value] of Object.entries(flags)) assert.equal(value, `${lease}s`, `${pod} runs with the stack's leader election lease`);
+                for (const l of [api.controllerManager, api.scheduler]) assert.equal(l?.leaseDurationSeconds, lease, `the ${l?.name} lease says ${lease} s`);
             },
         );
         this.figures[this.figures.length - 1] += `; converged ${((Date.now() - converged) / 1000).toFixed(0)} s after up`;
@@ -220,7 +252,11 @@ class Walk {
 walk("stacked", 6, (ctx) => {
     it("founds a one-replica control plane", async () => ctx.step("1", ctx.byName("1")));
     it("grows to 3", async () => ctx.step("1 -> 3", ctx.byName("1", "2", "3")));
-    it("grows to 5", async () => ctx.step("3 -> 5", ctx.byName("1", "2", "3", "4", "5")));
+    it("retunes leader election on every running member", async () => {
+        ctx.leaderElection = { leaseDurationSeconds: 12, renewDeadlineSeconds: 9, retryPeriodSeconds: 2 };
+        await ctx.step("3, leader election 12/9/2 s", ctx.byName("1", "2", "3"));
+    });
+    it("grows to 5, the joiners taking the stored leader election", async () => ctx.step("3 -> 5", ctx.byName("1", "2", "3", "4", "5")));
     it("removes two middle replicas by name (5 -> 3)", async () => ctx.step("5 -> 3 (lab-2, lab-4 removed)", ctx.byName("1", "3", "5")));
     it("replaces a cut-off replica with a new host in its failure domain", async () => {
         cutOff(ctx.byName("3")[0]);

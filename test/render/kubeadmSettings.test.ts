@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { parseStackConfig } from "../../components/config/parse";
 import { renderInitConfig, renderJoinConfig } from "../../components/render/kubeadm";
 import { rejects } from "../support/configErrors";
-import { baseConfig } from "../support/stacks";
+import { baseConfig, find, plan } from "../support/stacks";
 
 const node = { name: "cp-1", zone: "rack-a", internalIp: "10.0.0.11", extraAddresses: [] };
 const docs = (config: Record<string, unknown>) => YAML.parseAllDocuments(renderInitConfig(parseStackConfig(config), "203.0.113.5", node)).map((d) => d.toJS());
@@ -40,7 +40,40 @@ describe("kubeadm settings from the stack", () => {
             });
         }
         const defaults = docs(baseConfig()).find((d) => d.kind === "ClusterConfiguration");
-        assert.equal(argsOf(defaults.scheduler)["leader-elect-lease-duration"], "15s", "Kubernetes' own defaults unless set");
+        assert.deepEqual(
+            [argsOf(defaults.scheduler)["leader-elect-lease-duration"], argsOf(defaults.controllerManager)["leader-elect-renew-deadline"], argsOf(defaults.controllerManager)["leader-elect-retry-period"]],
+            ["8s", "6s", "1s"],
+            "haplane's measured defaults unless set (not Kubernetes' 15/10/2)",
+        );
+    });
+
+    it("hands a leader election change to every running member (member.sh update re-renders their controllers)", async () => {
+        const three = (le?: Record<string, number>) => {
+            const c = onprem({ controlPlane: { replicas: ["cp-1", "cp-2", "cp-3"].map((name, i) => ({ name, zone: `rack-${"abc"[i]}`, address: `10.0.0.${11 + i}` })) } });
+            if (le) (c.controlPlane as Record<string, unknown>).leaderElection = le;
+            return c;
+        };
+        const before = await plan(three(), { revealSecrets: true });
+        const after = await plan(three({ leaseDurationSeconds: 20, renewDeadlineSeconds: 15, retryPeriodSeconds: 3 }), { revealSecrets: true });
+        const stdin = (p: typeof before, name: string) => JSON.parse(String(find(p, "command:remote:Command", `${name}-member`).inputs.stdin));
+        for (const name of ["cp-1", "cp-2", "cp-3"]) {
+            const was = stdin(before, name);
+            const now = stdin(after, name);
+            assert.equal(was.leaderElection["leader-elect-lease-duration"], "8s");
+            assert.deepEqual(now.leaderElection, {
+                "leader-elect": "true",
+                "leader-elect-resource-lock": "leases",
+                "leader-elect-lease-duration": "20s",
+                "leader-elect-renew-deadline": "15s",
+                "leader-elect-retry-period": "3s",
+            });
+            // The configuration kubeadm re-renders the manifests and the stored ClusterConfiguration from.
+            const cluster = YAML.parseAllDocuments(now.phases).map((d) => d.toJS()).find((d) => d.kind === "ClusterConfiguration");
+            assert.equal(argsOf(cluster.controllerManager)["leader-elect-renew-deadline"], "15s");
+            assert.equal(argsOf(cluster.scheduler)["leader-elect-retry-period"], "3s");
+            assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd" } });
+            assert.match(String(find(after, "command:remote:Command", `${name}-member`).inputs.update), /'member' 'update'$/);
+        }
     });
 
     it("refuses leader election timing out of order, naming the key", () => {

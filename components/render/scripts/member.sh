@@ -3,9 +3,11 @@
 #   init:   found the cluster (kubeadm init) - the first replica only;
 #   join:   join as a new etcd member and API server (kubeadm join --control-plane);
 #   update: inputs changed on an existing member - never re-join, only keep the API
-#           server certificate naming every address of this node.
+#           server certificate naming every address of this node, the controllers' leader
+#           election flags and (external etcd) the API server's etcd list up to date.
 # stdin: JSON {"name", "kubeadm": "<kubeadm config YAML>", "sans": [...], "advertiseAddress",
-# "controlPlaneEndpoint", "phases": "<InitConfiguration+ClusterConfiguration of this node>"};
+# "controlPlaneEndpoint", "phases": "<InitConfiguration+ClusterConfiguration of this node>",
+# "leaderElection": {"<flag>": "<value>", ...}};
 # for join the kubeadm config holds the ticket's token and certificate key, so it is removed
 # after use. With external etcd also "etcdEndpoints": [...] and the secret "etcdClient":
 # {caCert, cert, key}, the API server's etcd client files, installed before kubeadm runs.
@@ -104,6 +106,33 @@ ensure_etcd_servers() {
     echo "haplane: the API server of $(hostname) now uses etcd at $want"
 }
 
+# The controller-manager's and scheduler's leader election follow the stack
+# (controlPlane.leaderElection) on running members too: where a flag differs from what the
+# static pod runs, kubeadm re-renders that manifest from this node's configuration (the kubelet
+# restarts the pod), and the cluster's stored configuration is updated so that later joins
+# and upgrades render the same flags.
+ensure_leader_election() {
+    ((${#dry_run[@]} == 0)) || return 0
+    local component manifest flag value changed=()
+    for component in controller-manager scheduler; do
+        manifest=/etc/kubernetes/manifests/kube-$component.yaml
+        [[ -f $manifest ]] || continue
+        while IFS=$'\t' read -r flag value; do
+            if ! sed -E 's/^[[:space:]]+//' "$manifest" | grep -qxF -- "- --$flag=$value"; then
+                changed+=("$component")
+                break
+            fi
+        done < <(jq -r '.leaderElection // {} | to_entries[] | "\(.key)\t\(.value)"' <<<"$params")
+    done
+    ((${#changed[@]} > 0)) || return 0
+    jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
+    for component in "${changed[@]}"; do
+        run_kubeadm "$dir/phases.log" init phase control-plane "$component" --config "$dir/phases.yaml"
+    done
+    run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
+    echo "haplane: re-rendered ${changed[*]} on $(hostname) with the stack's leader election settings"
+}
+
 # A join is done only once kubeadm's learner has been promoted to a voting member.
 wait_voter() {
     local etcd_pki=$pki/etcd state=absent
@@ -138,6 +167,7 @@ init)
         echo "haplane: $(hostname) founded the control plane${dry_run:+ (kubeadm dry-run)}"
     fi
     ensure_etcd_servers
+    ensure_leader_election
     ;;
 join)
     if [[ -f $member_marker ]]; then
@@ -158,6 +188,7 @@ join)
     [[ $external_etcd == true ]] || wait_voter
     ensure_etcd_servers
     ensure_apiserver_sans
+    ensure_leader_election
     ;;
 update)
     if [[ ! -f $member_marker ]]; then
@@ -167,6 +198,7 @@ update)
     install_etcd_client
     ensure_etcd_servers
     ensure_apiserver_sans
+    ensure_leader_election
     ;;
 *)
     echo "usage: member.sh init|join|update" >&2

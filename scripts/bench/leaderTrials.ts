@@ -1,0 +1,79 @@
+// Failover bench, figure "leader": how long the controller-manager and the scheduler are
+// without a leader when the leader's host is cut off, for one leader election timing. Each
+// trial cuts the host holding one of the two leases (taking turns, so both get samples) and
+// measures every lease that host held.
+import { LabHost } from "../lab/hosts";
+import { LeaderElectionTiming } from "../lab/stack";
+import { Handover, LEADER_LEASES, LeaderLeaseName, LeaseReader, waitControllers, watchHandover } from "./leaders";
+import { fmtMs, now, sleep } from "./probes";
+
+export interface LeaderBenchContext {
+    reader: LeaseReader;
+    hosts: LabHost[];
+    /** Cuts the host off when fire() is called; returns the monotonic time of the cut. */
+    armCut(h: LabHost): Promise<{ cut(): number; done(): Promise<void>; cancel(): void }>;
+    uncut(h: LabHost): void;
+    /** The bench's own settling (links, VIP, haproxy, etcd, API servers). */
+    settle(): Promise<void>;
+    checkAborted(): void;
+    say(line: string): void;
+    notes: string[];
+}
+
+const CONTROLLERS_SETTLE_MS = 90_000;
+
+export type LeaderSamples = Record<LeaderLeaseName, number[]>;
+
+export async function benchLeaders(ctx: LeaderBenchContext, timing: LeaderElectionTiming, trials: number, label: string): Promise<LeaderSamples> {
+    const samples: LeaderSamples = { "kube-controller-manager": [], "kube-scheduler": [] };
+    const limitMs = (timing.leaseDurationSeconds + 3 * timing.retryPeriodSeconds + 30) * 1000;
+    // Each lease gets `trials` samples; a trial that cuts a host holding both gives one to each.
+    for (let i = 1; LEADER_LEASES.some((l) => samples[l].length < trials) && i <= 3 * trials; i++) {
+        ctx.checkAborted();
+        await ctx.settle();
+        const lagging = await waitControllers(ctx.reader, ctx.hosts, CONTROLLERS_SETTLE_MS);
+        if (lagging) ctx.notes.push(`leader trial ${i} (${label}): ${lagging}`);
+        // Let the restored host's controllers settle into followers, then read who leads.
+        await sleep(2000);
+        const before = await ctx.reader.read(ctx.hosts);
+        if (!before) throw new Error("no API server answered the lease reads");
+        for (const l of LEADER_LEASES) {
+            if (before[l].durationSeconds !== timing.leaseDurationSeconds) {
+                throw new Error(
+                    `the ${l} lease says leaseDurationSeconds ${String(before[l].durationSeconds)}, but the stack sets ${timing.leaseDurationSeconds}: the setting did not reach the running controllers`,
+                );
+            }
+        }
+        const wanted = LEADER_LEASES.find((l) => samples[l].length < trials)!;
+        const holder = ctx.hosts.find((h) => h.name === before[wanted].node);
+        if (!holder) throw new Error(`the ${wanted} lease is held by ${String(before[wanted].holder)}, not by a lab host`);
+        const survivors = ctx.hosts.filter((h) => h !== holder);
+        const armed = await ctx.armCut(holder);
+        let result: { handovers: Handover[]; missing: LeaderLeaseName[] };
+        try {
+            const wallMs = Date.now();
+            const at = armed.cut();
+            await armed.done();
+            result = await watchHandover(ctx.reader, survivors, holder.name, before, { wallMs, at }, limitMs);
+        } finally {
+            armed.cancel();
+            ctx.uncut(holder);
+        }
+        for (const h of result.handovers) samples[h.lease].push(h.acquiredMs);
+        const parts = result.handovers.map(
+            (h) =>
+                `${h.lease} -> ${h.to}: acquired +${fmtMs(h.acquiredMs)} (first seen +${fmtMs(h.observedMs)}` +
+                (h.afterExpiryMs !== undefined ? `; ${fmtMs(h.afterExpiryMs)} after the old lease expired` : "") +
+                ")",
+        );
+        for (const l of result.missing) {
+            parts.push(`${l}: NO new holder within ${fmtMs(limitMs)}`);
+            ctx.notes.push(`leader trial ${i} (${label}): ${l} had no new holder within ${fmtMs(limitMs)} of cutting ${holder.name}`);
+        }
+        ctx.say(`  trial ${i}: cut ${holder.name} (held ${LEADER_LEASES.filter((l) => before[l].node === holder.name).join(" and ")}) | ${parts.join(" | ")}`);
+    }
+    const started = now();
+    await ctx.settle();
+    ctx.say(`  settled again in ${fmtMs(now() - started)}`);
+    return samples;
+}
