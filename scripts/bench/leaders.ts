@@ -2,7 +2,7 @@
 // for the failover bench: who holds them, and how long a new leader takes to hold one after
 // the old leader's host is cut off. Reads go to one API server directly (the first surviving
 // host that answers), not through the VIP, whose own takeover would blur the figure.
-import { holderNode, CONTROLLER_MANAGER_LEASE, SCHEDULER_LEASE } from "../lab/apiHealth";
+import { holderNode, CONTROLLER_MANAGER_LEASE, podLeaseFlags, SCHEDULER_LEASE } from "../lab/apiHealth";
 import { LabHost } from "../lab/hosts";
 import { KubeClient, Kubeconfig, Lease, parseKubeTime } from "../lab/kube";
 import { now, sleep } from "./probes";
@@ -50,6 +50,20 @@ export class LeaseReader {
             try {
                 const [cm, sched] = await Promise.all(LEADER_LEASES.map((name) => client.getLease("kube-system", name)));
                 return { [CONTROLLER_MANAGER_LEASE]: view(cm), [SCHEDULER_LEASE]: view(sched) } as Record<LeaderLeaseName, LeaseView>;
+            } catch {
+                // next host
+            }
+        }
+        return undefined;
+    }
+
+    /** `--leader-elect-lease-duration` of each host's controller-manager and scheduler mirror Pod (their manifests as the kubelet runs them). */
+    async leaseFlags(from: LabHost[], hosts: LabHost[]): Promise<Record<string, string | undefined> | undefined> {
+        for (const h of from) {
+            const client = this.clients.get(h.name);
+            if (!client) continue;
+            try {
+                return await podLeaseFlags(client, hosts);
             } catch {
                 // next host
             }
@@ -132,13 +146,16 @@ export async function watchHandover(
 ): Promise<{ handovers: Handover[]; missing: LeaderLeaseName[] }> {
     const held = LEADER_LEASES.filter((l) => before[l].node === cutHost);
     const found = new Map<LeaderLeaseName, Handover>();
+    // The cut host's last renewal: it may have renewed between `before` and the cut.
+    const lastRenewal = new Map(held.map((l) => [l, before[l].renewedAtMs]));
     while (found.size < held.length && now() - cut.at < limitMs) {
         const leases = await reader.read(survivors);
         const t = now();
         for (const l of held) {
             const v = leases?.[l];
+            if (v?.node === cutHost && v.renewedAtMs !== undefined) lastRenewal.set(l, Math.max(v.renewedAtMs, lastRenewal.get(l) ?? 0));
             if (found.has(l) || !v?.node || v.node === cutHost || v.acquiredAtMs === undefined) continue;
-            const renewed = before[l].renewedAtMs;
+            const renewed = lastRenewal.get(l);
             const duration = before[l].durationSeconds;
             found.set(l, {
                 lease: l,

@@ -201,3 +201,16 @@ export function formatApiHealth(h: ApiHealth): string {
     for (const e of h.errors) lines.push(`error: ${e}`);
     return lines.join("\n");
 }
+
+/** `<component>-<host>` -> the lease duration flag its mirror Pod's command carries. */
+export async function podLeaseFlags(client: KubeClient, hosts: { name: string }[]): Promise<Record<string, string | undefined>> {
+    const flags: Record<string, string | undefined> = {};
+    for (const h of hosts) {
+        for (const component of ["kube-controller-manager", "kube-scheduler"]) {
+            const pod = await client.json<{ spec: { containers: { command?: string[] }[] } }>("GET", `/api/v1/namespaces/kube-system/pods/${component}-${h.name}`);
+            const flag = pod.spec.containers[0]?.command?.find((c) => c.startsWith("--leader-elect-lease-duration="));
+            flags[`${component}-${h.name}`] = flag?.slice(flag.indexOf("=") + 1);
+        }
+    }
+    return flags;
+}

@@ -20,7 +20,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ApiHealth, readApiHealth } from "../../scripts/lab/apiHealth";
+import { ApiHealth, podLeaseFlags, readApiHealth } from "../../scripts/lab/apiHealth";
 import { ensureToolchain, fetchAdminKubeconfig, labStack, LabStack } from "../../scripts/lab/deploy";
 import { LabHealth } from "../../scripts/lab/health";
 import { cutOff, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
@@ -107,15 +107,7 @@ function assertApi(a: ApiHealth, replicas: LabHost[]): void {
 async function leaseFlags(kubeconfig: string, replicas: LabHost[]): Promise<Record<string, string | undefined>> {
     const client = new KubeClient(loadKubeconfig(kubeconfig), { server: VIP_URL, timeoutMs: 5000 });
     try {
-        const flags: Record<string, string | undefined> = {};
-        for (const r of replicas) {
-            for (const component of ["kube-controller-manager", "kube-scheduler"]) {
-                const pod = await client.json<{ spec: { containers: { command?: string[] }[] } }>("GET", `/api/v1/namespaces/kube-system/pods/${component}-${r.name}`);
-                const flag = pod.spec.containers[0].command?.find((c) => c.startsWith("--leader-elect-lease-duration="));
-                flags[`${component}-${r.name}`] = flag?.split("=")[1];
-            }
-        }
-        return flags;
+        return await podLeaseFlags(client, replicas);
     } finally {
         client.close();
     }

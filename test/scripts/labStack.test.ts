@@ -3,6 +3,8 @@ import { strict as assert } from "assert";
 import { parseStackConfig } from "../../components/config/parse";
 import { hostAddress, hostName } from "../../scripts/lab/hosts";
 import { LAB_VIP, labStackSettings, rackOf } from "../../scripts/lab/stack";
+import { DEFAULT_LEADER_ELECTION, KUBERNETES_LEADER_ELECTION } from "../../components/config/schema";
+import { unaskedHandovers } from "../../scripts/bench/leaders";
 
 const host = (i: number) => ({ name: hostName(i), index: i, address: hostAddress(i) });
 const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 lab";
@@ -30,5 +32,29 @@ describe("lab stack settings", () => {
     it("pass keepalived's advert interval through (the failover bench compares 0.2 s with 1 s)", () => {
         const cfg = parseStackConfig(labStackSettings([host(1)], { publicKey: PUBLIC_KEY, advertIntervalSeconds: 1 }));
         assert.equal(cfg.onprem?.keepalived.advertIntervalSeconds, 1);
+    });
+    it("pass leader election through, and leave it at haplane's defaults otherwise (the bench compares them with Kubernetes')", () => {
+        const tuned = parseStackConfig(labStackSettings([host(1)], { publicKey: PUBLIC_KEY, leaderElection: { ...KUBERNETES_LEADER_ELECTION } }));
+        assert.deepEqual(tuned.controlPlane.leaderElection, KUBERNETES_LEADER_ELECTION);
+        assert.deepEqual(parseStackConfig(labStackSettings([host(1)], { publicKey: PUBLIC_KEY })).controlPlane.leaderElection, DEFAULT_LEADER_ELECTION);
+    });
+});
+
+describe("failover bench: leader handovers nobody asked for", () => {
+    const lease = (node: string, transitions: number) => ({ holder: `${node}_0f3c`, node, transitions });
+    const leases = (cm: [string, number], sched: [string, number]) => ({ "kube-controller-manager": lease(...cm), "kube-scheduler": lease(...sched) });
+    it("count a lease that moved off a host nobody disturbed", () => {
+        const before = leases(["lab-1", 0], ["lab-2", 3]);
+        assert.deepEqual(unaskedHandovers(before, leases(["lab-1", 0], ["lab-3", 4]), "lab-1"), ["kube-scheduler lab-2 -> lab-3"]);
+    });
+    it("do not count the cut host's own leases, nor leases that stayed", () => {
+        const before = leases(["lab-1", 0], ["lab-1", 0]);
+        assert.deepEqual(unaskedHandovers(before, leases(["lab-2", 1], ["lab-3", 1]), "lab-1"), []);
+        assert.deepEqual(unaskedHandovers(before, before, "lab-2"), []);
+    });
+    it("count a leader that lost and retook its lease (a new identity on the same host)", () => {
+        const before = leases(["lab-1", 0], ["lab-2", 0]);
+        const after = { ...before, "kube-controller-manager": { holder: "lab-1_a7d1", node: "lab-1", transitions: 1 } };
+        assert.deepEqual(unaskedHandovers(before, after, "lab-3"), ["kube-controller-manager lab-1 -> lab-1"]);
     });
 });
