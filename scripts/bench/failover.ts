@@ -68,7 +68,9 @@ const ETCD_PUT_EVERY_MS = 10;
 const ETCD_PUT_TIMEOUT_MS = 500;
 const ETCD_RESUME_LIMIT_MS = 20_000;
 const ETCD_KEY = "haplane-bench/failover";
-const SETTLE_TIMEOUT_MS = 180_000;
+// A killed or cut-off host's containers may sit in the kubelet's restart back-off (up to 5 min).
+const SETTLE_TIMEOUT_MS = 360_000;
+const REVIVE_AFTER_MS = 60_000;
 const DEPLOY_TIMEOUT_MS = 15 * 60_000;
 const LAB_DEPLOY_TIMEOUT_MS = 45 * 60_000; // may build the toolchain first
 
@@ -226,12 +228,20 @@ async function deployTuning(tuning: LabTuning): Promise<void> {
 
 let cleanedUp = false;
 /**
- * An API server that answers nothing (its static Pod stopped and not restarted, or stuck) would
+ * An API server that answers nothing for a minute (its static Pod stopped and not restarted, or stuck) would
  * spoil the next trial: restart it the way the backend trial stops it, and say so.
  */
 async function reviveApiServers(hosts: LabHost[], context: string): Promise<void> {
     for (const h of hosts) {
-        if (await apiServerAnswers(h)) continue;
+        // A real API server is not ready for a while after its host's link came back (its
+        // etcd member catches up first): only one silent for a minute is stuck.
+        const deadline = now() + REVIVE_AFTER_MS;
+        let answers = await apiServerAnswers(h);
+        while (!answers && now() < deadline) {
+            await sleep(1000);
+            answers = await apiServerAnswers(h);
+        }
+        if (answers) continue;
         notes.push(`${context}: the API server on ${h.name} answered nothing (hung, or not running); restarted it`);
         say(`  NOTE: the API server on ${h.name} does not answer /readyz (hung, or not running): restarting it`);
         changed.stopped.add(h.name);

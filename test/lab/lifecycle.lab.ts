@@ -23,9 +23,9 @@ import * as path from "path";
 import { ApiHealth, podLeaseFlags, readApiHealth } from "../../scripts/lab/apiHealth";
 import { ensureToolchain, fetchAdminKubeconfig, labStack, LabStack } from "../../scripts/lab/deploy";
 import { LabHealth } from "../../scripts/lab/health";
-import { cutOff, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
+import { cutOff, LAB_DIR, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
 import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
-import { hostCpuNanos, hostMemory } from "../../scripts/lab/nodeFiles";
+import { hostCgroups, hostCpuNanos, hostMemory } from "../../scripts/lab/nodeFiles";
 import { KubeClient, loadKubeconfig } from "../../scripts/lab/kube";
 import { LAB_VIP, LabTopology, LeaderElectionTiming, rackOf } from "../../scripts/lab/stack";
 import { DEFAULT_LEADER_ELECTION } from "../../components/config/schema";
@@ -113,6 +113,42 @@ async function leaseFlags(kubeconfig: string, replicas: LabHost[]): Promise<Reco
     }
 }
 
+/** Every process of the machine whose command is one the lab's nodes run. */
+function nodeProcesses(): string[] {
+    const names = new Set(["kube-apiserver", "kube-controller", "kube-scheduler", "etcd", "kubelet", "containerd", "containerd-shim", "pause", "keepalived", "haproxy", "sshd"]);
+    const found: string[] = [];
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^[0-9]+$/.test(p))) {
+        try {
+            const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+            // sshd of the machine itself runs in its own network namespace: only lab ones count.
+            if (!names.has(comm) && !comm.startsWith("containerd-shim")) continue;
+            if (comm === "sshd" && fs.statSync(`/proc/${pid}/ns/net`).ino === fs.statSync("/proc/1/ns/net").ino) continue;
+            found.push(`${pid} ${comm}`);
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return found;
+}
+
+/** After `lab down` of a real control plane: no namespace, process, mount, cgroup or container state is left. */
+async function assertNothingLeft(hosts: LabHost[]): Promise<void> {
+    const netns = fs.existsSync("/run/netns") ? fs.readdirSync("/run/netns").filter((n) => /^lab-[0-9]+$/.test(n)) : [];
+    assert.deepEqual(netns, [], "no lab network namespace");
+    // Ended processes may wait a moment to be reaped.
+    const deadline = Date.now() + 10_000;
+    while (nodeProcesses().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(nodeProcesses(), [], "no process of a node (control plane, kubelet, containerd and its shims, pause) is left");
+    const mounts = fs
+        .readFileSync("/proc/self/mountinfo", "utf8")
+        .split("\n")
+        .map((l) => l.split(" ")[4] ?? "")
+        .filter((m) => m === LAB_DIR || m.startsWith(`${LAB_DIR}/`));
+    assert.deepEqual(mounts, [], "no mount under the lab's directory");
+    assert.deepEqual(hosts.flatMap((h) => hostCgroups(h.name)), [], "no cgroup of a lab host (its pods' included)");
+    assert.ok(!fs.existsSync(LAB_DIR), `${LAB_DIR} (the hosts' containerd state with it) is gone`);
+}
+
 /** MemTotal - MemAvailable of the whole machine, bytes. */
 function machineMemoryInUse(): number {
     const info = fs.readFileSync("/proc/meminfo", "utf8");
@@ -158,6 +194,11 @@ function walk(topology: LabTopology, hostCount: number, steps: (ctx: Walk) => vo
         });
 
         steps(ctx);
+
+        it("lab down leaves no namespace, process, mount, cgroup or container behind", async () => {
+            await labDown();
+            await assertNothingLeft(ctx.hosts);
+        });
     });
 }
 
