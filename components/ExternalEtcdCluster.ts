@@ -28,9 +28,11 @@ export interface EtcdHost {
 }
 
 export interface ExternalEtcdClusterArgs {
+    /** The stack config: SSH settings, the cluster name and version, etcd's raft timing. */
     config: StackConfig;
     /** Members in join order. */
     hosts: EtcdHost[];
+    /** SSH private key for the hosts (a Pulumi secret). */
     sshPrivateKey: pulumi.Output<string>;
 }
 

@@ -1,20 +1,23 @@
-// The whole highly-available control plane: endpoint, nodes, load balancer, etcd membership.
+// The whole highly-available control plane on any platform: endpoint (Vip), nodes
+// (ControlPlaneNode), load balancer (LoadBalancer, from two replicas), haplane's own etcd when
+// external (ExternalEtcdCluster, on-prem), and membership (EtcdCluster). ARCHITECTURE.md maps it.
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config/schema";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { EtcdCluster } from "./EtcdCluster";
 import { EtcdHost, ExternalEtcdCluster } from "./ExternalEtcdCluster";
 import { LoadBalancer } from "./LoadBalancer";
+import { apiEndpoint } from "./planning/apiEndpoint";
 import { endpointMode } from "./planning/endpoint";
-import { placeReplicas } from "./planning/placement";
 import { ClusterContext, Platform } from "./platform/types";
 import { renderCloudInit } from "./render/cloudInit";
 import { MembershipCommands } from "./render/commands";
-import { endpointHost } from "./render/kubeadm";
 import { Vip } from "./Vip";
 
 export interface HaControlPlaneArgs {
+    /** The validated stack config, its replicas placed (components/config/parse.ts). */
     config: StackConfig;
+    /** The platform of `config.platform`, from the registry (components/platform/index.ts). */
     platform: Platform;
     /** SSH private key for the nodes; must be a Pulumi secret. */
     sshPrivateKey: pulumi.Output<string>;
@@ -39,7 +42,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
     constructor(name: string, args: HaControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:HaControlPlane", name, {}, opts);
         const { config, platform } = args;
-        const replicas = placeReplicas(platform.name, config.controlPlane.replicas, config.controlPlane.zones);
+        const replicas = config.placement;
         const sshPrivateKey = pulumi.secret(args.sshPrivateKey);
         const ctx: ClusterContext = { config, prefix: config.clusterName, replicas, sshPrivateKey };
 
@@ -95,7 +98,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
         );
 
         this.endpointAddress = this.vip.address;
-        this.apiServerUrl = this.vip.address.apply((a) => `https://${endpointHost(config, a)}:${config.endpoint.port}`);
+        this.apiServerUrl = this.vip.address.apply((a) => apiEndpoint(config.endpoint, a).url);
         this.endpointHandoff = this.vip.plan.apply((p) => p.status);
         this.replicas = pulumi.all(
             this.nodes.map((n) =>
@@ -121,9 +124,9 @@ export class HaControlPlane extends pulumi.ComponentResource {
         const own = ctx.config.etcd.hosts;
         if (!own) return this.nodes.map((n) => ({ name: n.replica.name, zone: n.replica.zone, address: n.internalIp, resources: n.machine.resources }));
         if (!platform.etcdHost) throw new Error(`haplane:etcd.hosts: platform ${platform.name} has no etcd hosts of its own`);
-        const etcdParent = this;
+        const etcdHost = platform.etcdHost.bind(platform);
         return own.map((h) => {
-            const machine = platform.etcdHost!(ctx, { name: h.name, zone: h.zone, address: h.address! }, etcdParent);
+            const machine = etcdHost(ctx, { name: h.name, zone: h.zone }, this);
             return { name: h.name, zone: h.zone, address: machine.internalIp, resources: machine.resources };
         });
     }

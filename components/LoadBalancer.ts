@@ -1,12 +1,20 @@
-// The load balancer in front of two or more API servers; it holds the endpoint address.
+// The load balancer in front of two or more API servers; it holds the endpoint address. GCE: a
+// regional passthrough forwarding rule over per-zone instance groups with an HTTPS /readyz
+// health check. AWS: an NLB with a subnet mapping per zone and a /readyz target group. On-prem:
+// haproxy on every host binding <VIP>:port (configured per host by the on-prem platform, so
+// that it also follows the hosts down to one); joins wait for the founder's.
 import * as pulumi from "@pulumi/pulumi";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { ClusterContext, EndpointAddress, Platform } from "./platform/types";
 
 export interface LoadBalancerArgs {
+    /** The cluster's config, replicas and SSH key, as the platform sees them. */
     ctx: ClusterContext;
+    /** Makes the frontend and its backends. */
     platform: Platform;
+    /** The endpoint address the frontend claims. */
     endpoint: EndpointAddress;
+    /** The backends, in join order. */
     nodes: ControlPlaneNode[];
     /** true unless the load balancer already holds the address (see EndpointPlan.frontendWaitsForNodes). */
     waitForNodes: pulumi.Input<boolean>;

@@ -1,11 +1,18 @@
 // The API endpoint address: reserved from day one, protected, and moved between the single
 // node and the load balancer without ever being claimed twice (see planning/endpoint.ts).
+// GCE: a static address (external, or internal) and its Cloud DNS record. AWS: an Elastic IP
+// (or an internal endpoint's fixed private address) and its Route53 record. On-prem: the VIP
+// of endpoint.address, which keepalived on the hosts floats (configured per host by the
+// on-prem platform); its DNS is the site's.
 import * as pulumi from "@pulumi/pulumi";
+import { dnsName } from "./planning/apiEndpoint";
 import { EndpointPlan, planEndpoint } from "./planning/endpoint";
 import { ClusterContext, EndpointAddress, Platform } from "./platform/types";
 
 export interface VipArgs {
+    /** The cluster's config and replicas, as the platform sees them. */
     ctx: ClusterContext;
+    /** Reserves the address, observes who holds it and declares its DNS record. */
     platform: Platform;
 }
 
@@ -24,7 +31,8 @@ export class Vip extends pulumi.ComponentResource {
         const names = ctx.replicas.map((r) => r.name);
         this.plan = platform.observeEndpointHolder(ctx).apply((holder) => planEndpoint(names, holder));
         platform.dnsRecord(ctx, this.endpoint, this);
-        this.dnsName = pulumi.output(ctx.config.endpoint.dns?.name.replace(/\.$/, ""));
+        const dns = ctx.config.endpoint.dns;
+        this.dnsName = pulumi.output(dns ? dnsName(dns.name) : undefined);
         this.registerOutputs({ address: this.address, plan: this.plan, dnsName: this.dnsName });
     }
 }

@@ -82,8 +82,12 @@ export const GRAMMARS = {
 
 export type GrammarName = keyof typeof GRAMMARS;
 
-/** A zod string schema for a grammar: its pattern and length, with its description as the message. */
-export function grammarString(name: GrammarName, max: number = GRAMMARS[name].max): z.ZodString {
+/**
+ * A zod string schema for a grammar: its pattern and length, with its description as the
+ * message; `whenMissing` is the message for a required key that is absent.
+ */
+export function grammarString(name: GrammarName, max: number = GRAMMARS[name].max, whenMissing?: string): z.ZodString {
     const g: Grammar = GRAMMARS[name];
-    return z.string().max(max, `must be at most ${max} characters`).regex(g.pattern, `must be ${g.description}`);
+    const missing = whenMissing ? { error: (issue: { input: unknown }) => (issue.input === undefined ? whenMissing : undefined) } : undefined;
+    return z.string(missing).max(max, `must be at most ${max} characters`).regex(g.pattern, `must be ${g.description}`);
 }

@@ -1,6 +1,7 @@
 // Turns raw stack config values into a validated StackConfig, or one clear error. Pure.
 import { z } from "zod";
-import { StackConfig, stackConfigSchema } from "./schema";
+import { settleRetiredKeys } from "./retiredKeys";
+import { PLATFORMS, StackConfig, stackConfigSchema } from "./schema";
 
 export const CONFIG_NAMESPACE = "haplane";
 
@@ -20,7 +21,14 @@ export function configKey(path: readonly PropertyKey[]): string {
     return key;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, platform: unknown): string {
+    if (issue.code === "unrecognized_keys" && issue.path.length === 0 && (PLATFORMS as string[]).includes(issue.keys[0])) {
+        return `is for platform ${issue.keys[0]} only; this stack's platform is ${String(platform)}`;
+    }
+    if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
+        const allowed = PLATFORMS.map((p) => JSON.stringify(p)).join(", ");
+        return platform === undefined ? `is required: one of ${allowed}` : `must be one of ${allowed}`;
+    }
     if (issue.code === "unrecognized_keys") {
         return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against the README's config reference`;
     }
@@ -37,12 +45,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         // The branch of the value's own type says what is wrong with it.
         const branches = issue.errors.map((errors) => errors[0]).filter((e) => e !== undefined);
         const own = branches.find((e) => e.code !== "invalid_type" || !e.message.startsWith("Invalid input")) ?? branches[0];
-        return own ? describeIssue(own) : issue.message;
+        return own ? describeIssue(own, platform) : issue.message;
     }
     if (issue.code === "invalid_key") {
         const key = issue.path.at(-1);
         const first = issue.issues[0];
-        return `key ${JSON.stringify(String(key))} ${first ? describeIssue(first) : "is not allowed"}`;
+        return `key ${JSON.stringify(String(key))} ${first ? describeIssue(first, platform) : "is not allowed"}`;
     }
     return issue.message;
 }
@@ -52,14 +60,19 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * the first problem found, so that the user sees one actionable message.
  */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-    const result = stackConfigSchema.safeParse(raw);
+    const settled = settleRetiredKeys(raw);
+    if ("problem" in settled) throw new ConfigError(configKey(settled.problem.path), settled.problem.message);
+    const result = stackConfigSchema.safeParse(settled.raw);
     if (result.success) return result.data;
     const issue = result.error.issues[0];
+    // A platform's section on another platform is named itself (the first unknown key otherwise).
+    const platformKey = issue.code === "unrecognized_keys" ? issue.keys.find((k) => (PLATFORMS as string[]).includes(k)) : undefined;
     const path =
         issue.code === "unrecognized_keys" && issue.path.length === 0
-            ? [issue.keys[0]]
+            ? [platformKey ?? issue.keys[0]]
             : issue.code === "invalid_key"
               ? issue.path.slice(0, -1) // the key itself is named in the message, quoted
               : issue.path;
-    throw new ConfigError(configKey(path), describeIssue(issue));
+    const described = platformKey && issue.code === "unrecognized_keys" ? { ...issue, keys: [platformKey] } : issue;
+    throw new ConfigError(configKey(path), describeIssue(described, raw.platform));
 }

@@ -1,8 +1,8 @@
 // Config that is legal but risky: said at plan time (`pulumi preview`, the offline plan's
 // stderr) without stopping anything. Pure.
 import { configKey } from "./parse";
-import { StackConfig } from "./schema";
-import { coversEverything, placeInSubnet } from "../planning/subnets";
+import { profileOf, StackConfig } from "./schema";
+import { coversEverything } from "../planning/subnets";
 
 export interface ConfigWarning {
     /** The full key, e.g. `haplane:adminCidrs`. */
@@ -20,14 +20,7 @@ export function configWarnings(cfg: StackConfig): ConfigWarning[] {
             });
         }
     }
-    const vip = cfg.endpoint.address;
-    const subnets = cfg.onprem?.subnets;
-    if (cfg.platform === "onprem" && vip && subnets && subnets.every((s) => placeInSubnet(s, vip) === "outside")) {
-        warnings.push({
-            key: configKey(["endpoint", "address"]),
-            message: `the VIP ${vip} is outside every host subnet (${subnets.join(", ")}): clients reach it only if your routers send it to the hosts' subnet`,
-        });
-    }
+    for (const problem of profileOf(cfg).warnings(cfg)) warnings.push({ key: configKey(problem.path), message: problem.message });
     return warnings;
 }
 

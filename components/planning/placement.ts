@@ -8,16 +8,15 @@ export interface Replica {
 
 export type ReplicaSpec = number | { name: string; zone: string }[];
 
-/** The region a zone belongs to: `europe-west1-b` -> `europe-west1`, `eu-west-1a` -> `eu-west-1`. */
-export function regionOfZone(platform: string, zone: string): string | undefined {
-    if (platform === "gce") return /^([a-z]+-[a-z]+\d+)-[a-z]$/.exec(zone)?.[1];
-    if (platform === "aws") return /^([a-z]{2}(-gov)?-[a-z]+-\d)[a-z]$/.exec(zone)?.[1];
-    return undefined; // on-prem failure domains (racks, rooms) have no region
+/** How a platform names its zones (each platform's profile implements it). */
+export interface ZoneNames {
+    /** The region a zone belongs to (`europe-west1-b` -> `europe-west1`); undefined where zones have none. */
+    regionOfZone(zone: string): string | undefined;
 }
 
 /** Short, DNS-safe tag of a zone for names: `europe-west1-b` -> `b`, `rack-2` -> `rack-2`. */
-export function zoneTag(platform: string, zone: string): string {
-    const region = regionOfZone(platform, zone);
+export function zoneTag(names: ZoneNames, zone: string): string {
+    const region = names.regionOfZone(zone);
     const tag = region ? zone.slice(region.length).replace(/^-/, "") : zone;
     return tag.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
@@ -27,7 +26,7 @@ export function zoneTag(platform: string, zone: string): string {
  * zone is named `cp-<zone tag>-<k>`, so growing 3 -> 5 adds `cp-b-2`, `cp-c-2` and shrinking
  * back removes exactly those, leaving the others' names (and URNs) untouched.
  */
-export function placeReplicas(platform: string, replicas: ReplicaSpec, zones: string[] = []): Replica[] {
+export function placeReplicas(names: ZoneNames, replicas: ReplicaSpec, zones: string[] = []): Replica[] {
     if (Array.isArray(replicas)) return replicas.map((r) => ({ name: r.name, zone: r.zone }));
     if (zones.length === 0) return [];
     const perZone = new Map<string, number>();
@@ -36,7 +35,7 @@ export function placeReplicas(platform: string, replicas: ReplicaSpec, zones: st
         const zone = zones[i % zones.length];
         const k = (perZone.get(zone) ?? 0) + 1;
         perZone.set(zone, k);
-        placed.push({ name: `cp-${zoneTag(platform, zone)}-${k}`, zone });
+        placed.push({ name: `cp-${zoneTag(names, zone)}-${k}`, zone });
     }
     return placed;
 }

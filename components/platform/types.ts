@@ -6,9 +6,9 @@ import { StackConfig } from "../config/schema";
 import { EndpointHolder } from "../planning/endpoint";
 import { Replica } from "../planning/placement";
 
-/** What a platform needs from the cluster to build its pieces. */
-export interface ClusterContext {
-    config: StackConfig;
+/** What a platform needs from the cluster to build its pieces; `C` is the platform's own config. */
+export interface ClusterContext<C extends StackConfig = StackConfig> {
+    config: C;
     /** Prefix for cloud resource names: `<clusterName>`. */
     prefix: string;
     /** Every replica, in join order. */
@@ -50,11 +50,10 @@ export interface Machine {
     resources: pulumi.Resource[];
 }
 
-/** A host of an external etcd cluster that is not a control-plane machine. */
+/** A host of an external etcd cluster that is not a control-plane machine (`etcd.hosts`). */
 export interface EtcdHostArgs {
     name: string;
     zone: string;
-    address: string;
 }
 
 export interface LoadBalancerArgs {
@@ -71,18 +70,22 @@ export interface LoadBalancerResult {
     ready: pulumi.Resource[];
 }
 
-export interface Platform {
-    readonly name: string;
+/**
+ * A platform, typed on its own stack config. The registry (./index.ts) pairs each stack with
+ * the platform of its `platform` key, so a platform only ever sees its own config.
+ */
+export interface Platform<C extends StackConfig = StackConfig> {
+    readonly name: C["platform"];
     /** Firewall rules / security groups shared by all control-plane machines. */
-    network(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource[];
+    network(ctx: ClusterContext<C>, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource[];
     /** The endpoint address, reserved from day one and protected from deletion. */
-    endpointAddress(ctx: ClusterContext, parent: pulumi.Resource): EndpointAddress;
+    endpointAddress(ctx: ClusterContext<C>, parent: pulumi.Resource): EndpointAddress;
     /** Observes who holds the endpoint address now (drives the load balancer -> node handoff). */
-    observeEndpointHolder(ctx: ClusterContext): pulumi.Output<EndpointHolder>;
-    machine(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine;
+    observeEndpointHolder(ctx: ClusterContext<C>): pulumi.Output<EndpointHolder>;
+    machine(ctx: ClusterContext<C>, args: MachineArgs, parent: pulumi.Resource): Machine;
     /** Platforms that offer the external etcd topology on hosts of its own. */
-    etcdHost?(ctx: ClusterContext, args: EtcdHostArgs, parent: pulumi.Resource): Machine;
-    loadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
+    etcdHost?(ctx: ClusterContext<C>, args: EtcdHostArgs, parent: pulumi.Resource): Machine;
+    loadBalancer(ctx: ClusterContext<C>, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
     /** Optional DNS record pointing at the endpoint address. */
-    dnsRecord(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;
+    dnsRecord(ctx: ClusterContext<C>, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;
 }

@@ -1,6 +1,6 @@
 // kubeadm configuration (v1beta4), rendered through the YAML library. Pure.
-import { StackConfig } from "../config/schema";
-import { regionOfZone } from "../planning/placement";
+import { profileOf, StackConfig } from "../config/schema";
+import { apiEndpoint } from "../planning/apiEndpoint";
 import { APISERVER_ETCD_PATHS } from "./etcd";
 import { renderYamlDocuments } from "./yamlDocuments";
 
@@ -22,16 +22,9 @@ export interface JoinTicket {
 
 const API_VERSION = "kubeadm.k8s.io/v1beta4";
 
-/** The host clients use: the DNS name when there is one, else the endpoint address. */
-export function endpointHost(config: StackConfig, endpointAddress: string): string {
-    return config.endpoint.dns ? config.endpoint.dns.name.replace(/\.$/, "") : endpointAddress;
-}
-
-/** Subject alternative names of a node's API server certificate. */
+/** Subject alternative names of a node's API server certificate: the endpoint's names and the node's own addresses. */
 export function apiServerSans(config: StackConfig, endpointAddress: string, node: KubeadmNode): string[] {
-    const names = [endpointAddress];
-    if (config.endpoint.dns) names.push(config.endpoint.dns.name.replace(/\.$/, ""));
-    names.push(node.internalIp, ...node.extraAddresses);
+    const names = [...apiEndpoint(config.endpoint, endpointAddress).certificateNames, node.internalIp, ...node.extraAddresses];
     return [...new Set(names.filter((n) => n.length > 0))];
 }
 
@@ -58,7 +51,7 @@ function apiServerArgs(config: StackConfig): Record<string, string> {
     // Only the gate: kube-apiserver 1.31+ has no lease timing flags (fixed at 3600 s / 10 s;
     // the schema accepts only those values).
     const flags: Record<string, string> = { "feature-gates": `APIServerIdentity=${config.apiServerIdentity.enabled}` };
-    if (config.platform === "onprem") {
+    if (profileOf(config).kubeadm(config).nodeLocalBalancer) {
         // SO_REUSEPORT on the API server's *:port lets haproxy bind <VIP>:port on the same
         // node; the kernel hands VIP traffic to the more specific haproxy listener.
         flags["permit-port-sharing"] = "true";
@@ -82,7 +75,7 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
         kind: "ClusterConfiguration",
         clusterName: config.clusterName,
         kubernetesVersion: `v${config.kubernetesVersion}`,
-        controlPlaneEndpoint: `${endpointHost(config, endpointAddress)}:${config.endpoint.port}`,
+        controlPlaneEndpoint: apiEndpoint(config.endpoint, endpointAddress).hostPort,
         networking: { podSubnet: config.controlPlane.podSubnet, serviceSubnet: config.controlPlane.serviceSubnet },
         apiServer: { certSANs: apiServerSans(config, endpointAddress, node), extraArgs: args(apiServerArgs(config)) },
         controllerManager: { extraArgs: args(leaderElectionArgs(config)) },
@@ -96,7 +89,7 @@ export function clusterConfiguration(config: StackConfig, endpointAddress: strin
  * admission plugin lets a kubelet set these two itself): zone spreading then means something.
  */
 function topologyLabels(config: StackConfig, node: KubeadmNode): string {
-    const region = regionOfZone(config.platform, node.zone);
+    const region = profileOf(config).regionOfZone(node.zone);
     return [...(region ? [`topology.kubernetes.io/region=${region}`] : []), `topology.kubernetes.io/zone=${node.zone}`].join(",");
 }
 
@@ -110,7 +103,7 @@ function nodeRegistration(config: StackConfig, node: KubeadmNode) {
         // On-prem, haproxy on every host already listens on <VIP>:port when a node joins, and
         // kubeadm's preflight probes the port with a plain bind of *:port, which that refuses.
         // The API server itself shares the port (--permit-port-sharing, SO_REUSEPORT).
-        ...(config.platform === "onprem" ? { ignorePreflightErrors: [`Port-${config.endpoint.port}`] } : {}),
+        ...(profileOf(config).kubeadm(config).nodeLocalBalancer ? { ignorePreflightErrors: [`Port-${config.endpoint.port}`] } : {}),
     };
 }
 
@@ -138,7 +131,7 @@ export function renderInitConfig(config: StackConfig, endpointAddress: string, n
  * at init and every joining node's kubelet takes it from there.
  */
 function kubeletConfiguration(config: StackConfig): object[] {
-    const cgroupDriver = config.onprem?.kubelet.cgroupDriver ?? "systemd";
+    const cgroupDriver = profileOf(config).kubeadm(config).cgroupDriver;
     if (cgroupDriver === "systemd") return [];
     return [{ apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration", cgroupDriver }];
 }
@@ -154,7 +147,7 @@ export function renderJoinConfig(config: StackConfig, endpointAddress: string, n
             kind: "JoinConfiguration",
             discovery: {
                 bootstrapToken: {
-                    apiServerEndpoint: `${endpointHost(config, endpointAddress)}:${config.endpoint.port}`,
+                    apiServerEndpoint: apiEndpoint(config.endpoint, endpointAddress).hostPort,
                     token: ticket.token,
                     caCertHashes: [ticket.caCertHash],
                 },

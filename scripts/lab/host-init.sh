@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The first process of a lab host (lab only; started by scripts/lab/hosts.ts, never by hand).
+# The first process of a lab host (lab only; started by scripts/lab/hosts/boot.ts, never by hand).
 # usage: host-init.sh <host dir> <host name> <lab sbin dir> [<toolchain bin dir> [<images dir>]]
 #
 # It runs as PID 1 of the host's own PID namespace, inside the host's network namespace, in a
@@ -20,7 +20,7 @@ toolbin=${4:-}
 images=${5:-}
 
 if [[ $$ != 1 ]]; then
-    echo "haplane lab: host-init.sh must run as PID 1 of a new PID namespace (see scripts/lab/hosts.ts)" >&2
+    echo "haplane lab: host-init.sh must run as PID 1 of a new PID namespace (see scripts/lab/hosts/boot.ts)" >&2
     exit 2
 fi
 # Belt and braces: unshare --propagation private did this already; nothing may leak back.

@@ -14,6 +14,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { stateDirArgument } from "./cli";
 import { isAlreadyExists, KubeApiError, KubeClient, loadKubeconfig } from "./kube";
 
 export interface KubeProbeSettings {
@@ -271,7 +272,7 @@ if (require.main === module) {
         process.once("SIGTERM", () => resolve());
         process.once("SIGINT", () => resolve());
     });
-    runKubeProbe(process.argv[2], stop).then(
+    runKubeProbe(stateDirArgument("ts-node kubeProbe.ts <state dir>"), stop).then(
         () => process.exit(0),
         (e) => {
             console.error(`kube probe: ${e instanceof Error ? e.message : String(e)}`);

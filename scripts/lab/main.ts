@@ -1,23 +1,34 @@
 // The local lab's command line: npm run lab -- <command> [args]. Needs root.
 // To add a command, add an entry to `commands`; main() dispatches on its name.
+import { parseArgs } from "node:util";
 import { labDeploy } from "./deploy";
 import { formatStatus, labDown, labStatus, labUp, LabUsageError } from "./hosts";
 
 export interface LabCommand {
     usage: string;
     summary: string;
+    /** args: the command's positional arguments (the lab takes no option but --help). */
     run(args: string[]): Promise<void>;
 }
 
 const say = (line: string) => console.log(line);
+
+/** The optional N of `up [N]` and `deploy [N]`; its range is labUp's to check. */
+function optionalCount(command: string, args: string[]): string | undefined {
+    if (args.length > 1) throw new LabUsageError(`lab ${command}: expected at most one argument N, got ${args.length}: ${args.join(" ")}`);
+    return args[0];
+}
+
+function noArguments(command: string, args: string[]): void {
+    if (args.length) throw new LabUsageError(`lab ${command} takes no arguments, got: ${args.join(" ")}`);
+}
 
 export const commands: Record<string, LabCommand> = {
     up: {
         usage: "up [N]",
         summary: "create lab hosts lab-1 .. lab-N (N from 1 to 7, default 3); running hosts are left as they are",
         async run(args) {
-            if (args.length > 1) throw new LabUsageError(`lab up: expected at most one argument N, got ${args.length}: ${args.join(" ")}`);
-            await labUp(args[0], say);
+            await labUp(optionalCount("up", args), say);
             say(formatStatus(labStatus()));
         },
     },
@@ -25,15 +36,14 @@ export const commands: Record<string, LabCommand> = {
         usage: "deploy [N]",
         summary: "build the toolchain if needed, start N hosts (default 3) and run the real pulumi up of the lab stack on them",
         async run(args) {
-            if (args.length > 1) throw new LabUsageError(`lab deploy: expected at most one argument N, got ${args.length}: ${args.join(" ")}`);
-            await labDeploy(args[0], say);
+            await labDeploy(optionalCount("deploy", args), say);
         },
     },
     down: {
         usage: "down",
         summary: "stop every lab host and remove everything the lab created (safe to repeat)",
         async run(args) {
-            if (args.length) throw new LabUsageError(`lab down takes no arguments, got: ${args.join(" ")}`);
+            noArguments("down", args);
             await labDown(say);
             say("lab is down");
         },
@@ -42,7 +52,7 @@ export const commands: Record<string, LabCommand> = {
         usage: "status",
         summary: "list lab hosts: address, link, sshd and which of keepalived, haproxy, etcd, containerd, kubelet, kube-apiserver run there",
         async run(args) {
-            if (args.length) throw new LabUsageError(`lab status takes no arguments, got: ${args.join(" ")}`);
+            noArguments("status", args);
             say(formatStatus(labStatus()));
         },
     },
@@ -56,10 +66,18 @@ export function usage(): string {
 
 /** Runs one command line; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
-    const [name, ...args] = argv;
-    if (!name || name === "help" || name === "--help" || name === "-h") {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: argv, options: { help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    } catch (e) {
+        // An option the lab does not take (a negative N included: after `--` it is an argument).
+        console.error(`lab: ${e instanceof Error ? e.message : String(e)}\n${usage()}`);
+        return 2;
+    }
+    const [name, ...args] = parsed.positionals;
+    if (parsed.values.help || !name || name === "help") {
         console.log(usage());
-        return name ? 0 : 2;
+        return parsed.values.help || name ? 0 : 2;
     }
     const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
     if (!command) {

@@ -1,7 +1,7 @@
 // The Kubernetes-node half of a lab host: the files a node image would carry (containerd's
 // configuration, the kubelet's unit and drop-in as the Kubernetes packages install them, the
 // site's kubelet overrides), the boot script, the preloaded images, and the cgroups to remove
-// when the lab goes down. Lab only; hosts.ts calls these.
+// when the lab goes down. Lab only; hosts/ calls these.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import { EtcdGrpc } from "../bench/etcd";
+import { stateDirArgument } from "./cli";
 
 export interface ProbeResult {
     writesAcknowledged: number;
@@ -28,7 +29,7 @@ export interface ProbeResult {
     verifyError?: string;
 }
 
-const dir = process.argv[2];
+const dir = stateDirArgument("ts-node probe.ts <state dir>");
 const file = (name: string) => path.join(dir, name);
 
 function get(url: string, opts: https.RequestOptions, timeoutMs: number): Promise<{ status: number; text: string }> {

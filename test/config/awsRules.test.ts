@@ -1,8 +1,7 @@
 // AWS stack config rules: every error names the full key.
 import { strict as assert } from "assert";
 import { parseStackConfig } from "../../components/config/parse";
-import { createdSubnetCidr } from "../../components/config/awsRules";
-import { placeReplicas } from "../../components/planning/placement";
+import { createdSubnetCidr } from "../../components/platform/aws/configRules";
 import { assignableInSubnet, zoneSubnetCidr } from "../../components/planning/subnets";
 import { AWS_ZONES, awsConfig, awsInternalConfig, awsReplicas } from "../support/awsStacks";
 import { rejects } from "../support/configErrors";
@@ -17,8 +16,8 @@ describe("AWS stack config validation", () => {
     it("accepts an AWS stack and applies the defaults", () => {
         const cfg = parseStackConfig(awsConfig());
         assert.equal(cfg.platform, "aws");
-        assert.equal(cfg.aws!.instanceType, "m6i.large");
-        assert.equal(cfg.aws!.image.owners[0], "099720109477");
+        assert.equal((cfg.platform === "aws" ? cfg.aws : undefined)?.instanceType, "m6i.large");
+        assert.equal((cfg.platform === "aws" ? cfg.aws : undefined)?.image.owners[0], "099720109477");
         assert.doesNotThrow(() => parseStackConfig(withAws({ vpcId: "vpc-0123456789abcdef0", subnets: { "eu-west-1a": "subnet-0aaaaaaaaaaaaaaaa", "eu-west-1b": "subnet-0bbbbbbbbbbbbbbbb", "eu-west-1c": "subnet-0cccccccccccccccc" } })));
     });
 
@@ -26,7 +25,7 @@ describe("AWS stack config validation", () => {
         const config = awsConfig();
         config.controlPlane = { replicas: 5, zones: AWS_ZONES };
         const cfg = parseStackConfig(config);
-        assert.deepEqual(placeReplicas("aws", cfg.controlPlane.replicas, cfg.controlPlane.zones).map((r) => r.name), ["cp-a-1", "cp-b-1", "cp-c-1", "cp-a-2", "cp-b-2"]);
+        assert.deepEqual(cfg.placement.map((r) => r.name), ["cp-a-1", "cp-b-1", "cp-c-1", "cp-a-2", "cp-b-2"]);
     });
 
     it("rejects zones from two regions, naming the key", () => {

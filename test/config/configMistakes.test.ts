@@ -69,8 +69,12 @@ describe("config mistakes", function () {
 
         it("a machine type or EC2 key name with shell metacharacters", () => {
             const c = baseConfig();
-            c.controlPlane = { ...(c.controlPlane as object), machineType: "e2-standard-4;reboot" };
-            rejects(c, "haplane:controlPlane.machineType", /GCE machine type/);
+            c.gce = { ...(c.gce as object), machineType: "e2-standard-4;reboot" };
+            rejects(c, "haplane:gce.machineType", /GCE machine type/);
+            // The key's old place names the new one.
+            const old = baseConfig();
+            old.controlPlane = { ...(old.controlPlane as object), machineType: "e2-standard-4" };
+            rejects(old, "haplane:controlPlane.machineType", /moved to gce\.machineType/);
             rejects(aws({ keyName: "ops`id`" }), "haplane:aws.keyName", /EC2 key pair name/);
             assert.doesNotThrow(() => parseStackConfig(aws({ keyName: "ops-key_2026@example.com" })));
         });
@@ -150,7 +154,9 @@ describe("config mistakes", function () {
             const file = readStackFile(stackFile("owners", text));
             const raw = JSON.parse(file.config["haplane:aws"]);
             assert.equal(typeof raw.image.owners[0], "number", "YAML reads it as a number");
-            assert.deepEqual(parseStackConfig(aws({ image: raw.image })).aws?.image.owners, ["099720109477"]);
+            const parsed = parseStackConfig(aws({ image: raw.image }));
+            assert.ok(parsed.platform === "aws");
+            assert.deepEqual(parsed.aws.image.owners, ["099720109477"]);
             rejects(aws({ image: { owners: [1.5] } }), "haplane:aws.image.owners[0]", /AWS account id: 12 digits/);
         });
     });

@@ -8,7 +8,9 @@ describe("stack config validation", () => {
         const cfg = parseStackConfig(baseConfig());
         assert.equal(cfg.endpoint.port, 6443);
         assert.equal(cfg.etcd.topology, "stacked");
-        assert.equal(cfg.apiServerIdentity.renewIntervalSeconds, 10);
+        assert.equal(cfg.apiServerIdentity.enabled, true);
+        // The fixed identity lease timing may still be stated, and is then accepted.
+        assert.doesNotThrow(() => parseStackConfig({ ...baseConfig(), apiServerIdentity: { renewIntervalSeconds: 10, leaseDurationSeconds: 3600 }, etcd: { quorumRead: true } }));
     });
 
     for (const n of [2, 4, 6]) {
@@ -106,6 +108,9 @@ describe("stack config validation", () => {
         const c1 = baseConfig();
         c1.platform = "azure";
         rejects(c1, "haplane:platform", /"gce"/);
+        const c0 = baseConfig();
+        delete c0.platform;
+        rejects(c0, "haplane:platform", /is required: one of "gce", "aws", "onprem"/);
         const c2 = baseConfig();
         c2.etcd = { quorumRead: false };
         rejects(c2, "haplane:etcd.quorumRead", /always reads etcd with quorum/);

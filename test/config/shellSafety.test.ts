@@ -29,14 +29,14 @@ const common = {
     apiServerIdentity: { enabled: true },
     ssh: { user: "ops", port: 22, publicKey: PUBLIC_KEY, bastion: { host: "bastion.example.com", user: "jump", port: 22 }, dialErrorLimit: 3, perDialTimeoutSeconds: 5 },
 };
-const cpExtras = { machineType: "e2-standard-4", diskSizeGb: 50, podSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/12" };
+const cpExtras = { diskSizeGb: 50, podSubnet: "10.244.0.0/16", serviceSubnet: "10.96.0.0/12" };
 
 /** Valid stacks that between them set every string key the schema has (a test checks that). */
 const FIXTURES: Record<string, Record<string, unknown>> = {
     "gce named": {
         ...common,
         platform: "gce",
-        gce: { project: "prod-project", region: "europe-west1", network: "default", subnetwork: "nodes", image: "ubuntu-os-cloud/ubuntu-2404-lts-amd64" },
+        gce: { project: "prod-project", region: "europe-west1", network: "default", subnetwork: "nodes", image: "ubuntu-os-cloud/ubuntu-2404-lts-amd64", machineType: "e2-standard-4" },
         controlPlane: { replicas: [{ name: "cp-b", zone: "europe-west1-b" }, { name: "cp-c", zone: "europe-west1-c" }, { name: "cp-d", zone: "europe-west1-d" }], ...cpExtras },
         etcd: { topology: "stacked" },
         endpoint: { port: 6443, internal: false, dns: { managedZone: "example", name: "api.prod.example.com", ttl: 30 } },
@@ -172,7 +172,7 @@ describe("config never reaches a shell as text", function () {
 
     it("walks the schema to its string keys", () => {
         const names = paths.map(describePath);
-        for (const key of ["clusterName", "ssh.bastion.host", "ssh.bastion.user", "controlPlane.replicas[].zone", "aws.subnets{key}", "aws.keyName", "controlPlane.machineType", "aws.image.owners[]"]) {
+        for (const key of ["clusterName", "ssh.bastion.host", "ssh.bastion.user", "controlPlane.replicas[].zone", "aws.subnets{key}", "aws.keyName", "gce.machineType", "aws.image.owners[]"]) {
             assert.ok(names.includes(key), `${key} is found by the walk`);
         }
         assert.ok(paths.length >= 35, `${paths.length} string keys`);

@@ -1,15 +1,17 @@
 import { strict as assert } from "assert";
 import { endpointMode, planEndpoint } from "../../components/planning/endpoint";
 import { planMembership } from "../../components/planning/membership";
-import { maxMembersPerZone, placeReplicas, regionOfZone, zonesNeeded } from "../../components/planning/placement";
+import { maxMembersPerZone, placeReplicas, zonesNeeded } from "../../components/planning/placement";
+import { awsProfile } from "../../components/platform/aws/config";
+import { gceProfile } from "../../components/platform/gce/config";
 
 const ZONES = ["europe-west1-b", "europe-west1-c", "europe-west1-d"];
 
 describe("placement", () => {
     it("spreads a count round-robin with stable per-zone names", () => {
-        const three = placeReplicas("gce", 3, ZONES);
+        const three = placeReplicas(gceProfile, 3, ZONES);
         assert.deepEqual(three.map((r) => r.name), ["cp-b-1", "cp-c-1", "cp-d-1"]);
-        const five = placeReplicas("gce", 5, ZONES);
+        const five = placeReplicas(gceProfile, 5, ZONES);
         assert.deepEqual(five.map((r) => `${r.name}@${r.zone}`), [
             "cp-b-1@europe-west1-b", "cp-c-1@europe-west1-c", "cp-d-1@europe-west1-d", "cp-b-2@europe-west1-b", "cp-c-2@europe-west1-c",
         ]);
@@ -17,12 +19,12 @@ describe("placement", () => {
         assert.deepEqual(five.slice(0, 3), three);
     });
     it("keeps explicit replicas as given", () => {
-        assert.deepEqual(placeReplicas("gce", [{ name: "x", zone: "z" }]), [{ name: "x", zone: "z" }]);
+        assert.deepEqual(placeReplicas(gceProfile, [{ name: "x", zone: "z" }]), [{ name: "x", zone: "z" }]);
     });
     it("derives regions from zone names per platform", () => {
-        assert.equal(regionOfZone("gce", "europe-west1-b"), "europe-west1");
-        assert.equal(regionOfZone("aws", "eu-west-1a"), "eu-west-1");
-        assert.equal(regionOfZone("gce", "nonsense"), undefined);
+        assert.equal(gceProfile.regionOfZone("europe-west1-b"), "europe-west1");
+        assert.equal(awsProfile.regionOfZone("eu-west-1a"), "eu-west-1");
+        assert.equal(gceProfile.regionOfZone("nonsense"), undefined);
     });
     it("computes the zone-failure limits", () => {
         assert.deepEqual([1, 3, 5, 7].map(maxMembersPerZone), [1, 1, 2, 3]);
@@ -31,7 +33,7 @@ describe("placement", () => {
 });
 
 describe("membership", () => {
-    const replicas = placeReplicas("gce", 3, ZONES);
+    const replicas = placeReplicas(gceProfile, 3, ZONES);
     it("founds on the first replica and joins the rest one after another", () => {
         const plan = planMembership(replicas);
         assert.deepEqual(plan.map((m) => [m.name, m.founder, m.after]), [
@@ -41,7 +43,7 @@ describe("membership", () => {
         ]);
     });
     it("sponsors every member by the first other replica, so a middle removal changes no sponsor", () => {
-        const before = planMembership(placeReplicas("gce", 5, ZONES));
+        const before = planMembership(placeReplicas(gceProfile, 5, ZONES));
         const after = planMembership(before.filter((m) => m.name !== "cp-d-1"));
         assert.equal(before[0].sponsor, "cp-c-1");
         for (const m of after) assert.equal(m.sponsor, before.find((b) => b.name === m.name)!.sponsor);

@@ -68,7 +68,9 @@ describe("kubeadm settings from the stack", () => {
                 "leader-elect-retry-period": "3s",
             });
             // The configuration kubeadm re-renders the manifests and the stored ClusterConfiguration from.
-            const cluster = YAML.parseAllDocuments(now.phases).map((d) => d.toJS()).find((d) => d.kind === "ClusterConfiguration");
+            // The founder's phases configuration is its init configuration, carried once.
+            assert.equal(name === "cp-1", now.phases === undefined, "only joiners carry a separate phases configuration");
+            const cluster = YAML.parseAllDocuments(now.phases ?? now.kubeadm).map((d) => d.toJS()).find((d) => d.kind === "ClusterConfiguration");
             assert.equal(argsOf(cluster.controllerManager)["leader-elect-renew-deadline"], "15s");
             assert.equal(argsOf(cluster.scheduler)["leader-elect-retry-period"], "3s");
             assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd" } });

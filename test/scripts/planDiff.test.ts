@@ -60,7 +60,7 @@ describe("plan diff", function () {
         // The run that drops the load balancer: haplane sees it holding the address.
         plans.oneAfterLb = await plan(gce(["a"]), { endpointHolder: "loadBalancer" });
         const bigger = gce(["a", "b", "c"]);
-        (bigger.controlPlane as Record<string, unknown>).machineType = "e2-standard-8";
+        (bigger.gce as Record<string, unknown>).machineType = "e2-standard-8";
         plans.threeBigger = await plan(bigger);
         plans.threeInternal = await plan(gce(["a", "b", "c"], { endpoint: { port: 6443, internal: true } }));
     });

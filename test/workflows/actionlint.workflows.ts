@@ -21,7 +21,7 @@ describe("actionlint", function () {
     });
 
     it("is the pinned version", () => {
-        const toolchain = fs.readFileSync(path.join(ROOT, "scripts/toolchain.sh"), "utf8");
+        const toolchain = fs.readFileSync(path.join(ROOT, "scripts/toolchain/versions.sh"), "utf8");
         const pinned = /^ACTIONLINT_VERSION=(\S+)$/m.exec(toolchain)?.[1];
         assert.equal(actionlint("-version").stdout.split("\n")[0], pinned);
     });

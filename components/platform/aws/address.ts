@@ -6,16 +6,18 @@ import * as aws from "@pulumi/aws";
 import { elasticIpAssociation, ElasticIpAssociation, elasticIpHolder, endpointMoves, privateAddressHolder } from "../../planning/addressAssociation";
 import { EndpointHolder, endpointMode, planEndpoint } from "../../planning/endpoint";
 import { zoneTag } from "../../planning/placement";
-import { ClusterContext, EndpointAddress } from "../types";
+import { AWS_ZONES } from "./configRules";
+import { EndpointAddress } from "../types";
+import { AwsContext } from "./context";
 import { awsCluster } from "./cluster";
 import { awsName, awsSettings, awsTags } from "./naming";
 
-export function endpointAddressName(ctx: ClusterContext): string {
+export function endpointAddressName(ctx: AwsContext): string {
     return awsName(ctx, "api");
 }
 
 /** Where a replica's addresses go in this run: the endpoint plan, and whether it moves the endpoint. */
-export function associationFor(ctx: ClusterContext, role: "endpoint" | "own", replica: string): pulumi.Output<ElasticIpAssociation> {
+export function associationFor(ctx: AwsContext, role: "endpoint" | "own", replica: string): pulumi.Output<ElasticIpAssociation> {
     const names = ctx.replicas.map((r) => r.name);
     const endpointNode = names[0];
     return observeEndpointHolder(ctx).apply((holder) => {
@@ -35,12 +37,14 @@ export function associationInputs(association: pulumi.Output<ElasticIpAssociatio
     };
 }
 
-export function reserveEndpointAddress(ctx: ClusterContext, parent: pulumi.Resource): EndpointAddress {
+export function reserveEndpointAddress(ctx: AwsContext, parent: pulumi.Resource): EndpointAddress {
     const { region, zones } = awsSettings(ctx);
-    if (ctx.config.endpoint.internal) {
+    // The rules make endpoint.address present exactly when the endpoint is internal.
+    const privateAddress = ctx.config.endpoint.address;
+    if (privateAddress) {
         // A private address needs no reservation: the first node holds it as a secondary private
         // IP, then the internal NLB's first subnet mapping (privateIpv4Address).
-        const address = pulumi.output(ctx.config.endpoint.address!);
+        const address = pulumi.output(privateAddress);
         return { address, ref: address, resources: [] };
     }
     const cluster = awsCluster(ctx);
@@ -61,7 +65,7 @@ export function reserveEndpointAddress(ctx: ClusterContext, parent: pulumi.Resou
     // in the plan and lets the DNS record list every zone's address).
     if (endpointMode(ctx.replicas.length) === "loadBalancer") {
         for (const zone of zones.slice(1)) {
-            const tag = zoneTag("aws", zone);
+            const tag = zoneTag(AWS_ZONES, zone);
             cluster.zoneAddresses.set(zone, new aws.ec2.Eip(`api-zone-${tag}`, { region, domain: "vpc", tags: awsTags(ctx, awsName(ctx, "api", tag)) }, { parent }));
         }
     }
@@ -69,13 +73,14 @@ export function reserveEndpointAddress(ctx: ClusterContext, parent: pulumi.Resou
 }
 
 /** Reads the address from AWS: absent, free, on an instance, or on the load balancer. */
-export function observeEndpointHolder(ctx: ClusterContext): pulumi.Output<EndpointHolder> {
+export function observeEndpointHolder(ctx: AwsContext): pulumi.Output<EndpointHolder> {
     const cluster = awsCluster(ctx);
-    cluster.holder ??= ctx.config.endpoint.internal ? observePrivateAddress(ctx) : observeElasticIp(ctx);
+    const privateAddress = ctx.config.endpoint.address;
+    cluster.holder ??= privateAddress ? observePrivateAddress(ctx, privateAddress) : observeElasticIp(ctx);
     return cluster.holder;
 }
 
-function observeElasticIp(ctx: ClusterContext): pulumi.Output<EndpointHolder> {
+function observeElasticIp(ctx: AwsContext): pulumi.Output<EndpointHolder> {
     const { region } = awsSettings(ctx);
     const filters = [
         { name: "tag:Name", values: [endpointAddressName(ctx)] },
@@ -87,9 +92,8 @@ function observeElasticIp(ctx: ClusterContext): pulumi.Output<EndpointHolder> {
     });
 }
 
-function observePrivateAddress(ctx: ClusterContext): pulumi.Output<EndpointHolder> {
+function observePrivateAddress(ctx: AwsContext, address: string): pulumi.Output<EndpointHolder> {
     const { region, vpcId } = awsSettings(ctx);
-    const address = ctx.config.endpoint.address!;
     // A created VPC is found by its tags; before it exists nothing can hold the address.
     const vpc = vpcId
         ? pulumi.output<string | undefined>(vpcId)

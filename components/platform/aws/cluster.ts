@@ -1,10 +1,10 @@
 // What the AWS adapter's pieces share within one cluster: the Platform interface hands each
-// call the same ClusterContext, and the pieces (address, network, machines, load balancer)
+// call the same AwsContext, and the pieces (address, network, machines, load balancer)
 // need each other's handles without widening that interface.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { EndpointHolder } from "../../planning/endpoint";
-import { ClusterContext } from "../types";
+import { AwsContext } from "./context";
 
 export interface AwsNetwork {
     vpcId: pulumi.Output<string>;
@@ -31,9 +31,9 @@ export interface AwsCluster {
     ami?: pulumi.Output<string>;
 }
 
-const clusters = new WeakMap<ClusterContext, AwsCluster>();
+const clusters = new WeakMap<AwsContext, AwsCluster>();
 
-export function awsCluster(ctx: ClusterContext): AwsCluster {
+export function awsCluster(ctx: AwsContext): AwsCluster {
     let cluster = clusters.get(ctx);
     if (!cluster) {
         const [founderInstanceId, resolveFounderInstanceId] = pulumi.deferredOutput<string>();
@@ -44,7 +44,7 @@ export function awsCluster(ctx: ClusterContext): AwsCluster {
 }
 
 /** The network and security groups, which `network()` declares before any machine. */
-export function declaredNetwork(ctx: ClusterContext): { network: AwsNetwork; securityGroups: AwsSecurityGroups } {
+export function declaredNetwork(ctx: AwsContext): { network: AwsNetwork; securityGroups: AwsSecurityGroups } {
     const cluster = awsCluster(ctx);
     if (!cluster.network || !cluster.securityGroups) throw new Error("aws platform: network() must be declared before machines and the load balancer");
     return { network: cluster.network, securityGroups: cluster.securityGroups };

@@ -1,4 +1,5 @@
 // Amazon Web Services behind the Platform interface.
+import type { AwsStackConfig } from "../../config/schema";
 import { Platform } from "../types";
 import { observeEndpointHolder, reserveEndpointAddress } from "./address";
 import { awsCluster } from "./cluster";
@@ -8,7 +9,7 @@ import { networkLoadBalancer } from "./loadBalancer";
 import { declareNetwork } from "./network";
 import { securityGroups } from "./securityGroups";
 
-export const awsPlatform: Platform = {
+export const awsPlatform: Platform<AwsStackConfig> = {
     name: "aws",
     network(ctx, endpoint, parent) {
         const cluster = awsCluster(ctx);

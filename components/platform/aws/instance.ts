@@ -3,14 +3,15 @@
 // single replica, or, for an internal endpoint, the endpoint as a secondary private IP.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ClusterContext, Machine, MachineArgs } from "../types";
+import { Machine, MachineArgs } from "../types";
+import { AwsContext } from "./context";
 import { associationFor, associationInputs } from "./address";
 import { awsCluster, declaredNetwork } from "./cluster";
 import { awsName, awsSettings, awsTags } from "./naming";
 import { allowNodeAddress } from "./securityGroups";
 
 /** The AMI: fixed, or the newest match of aws.image (looked up once per run). */
-function machineImage(ctx: ClusterContext): pulumi.Output<string> {
+function machineImage(ctx: AwsContext): pulumi.Output<string> {
     const cluster = awsCluster(ctx);
     const { region, ami, image } = awsSettings(ctx);
     cluster.ami ??= ami
@@ -30,13 +31,14 @@ function machineImage(ctx: ClusterContext): pulumi.Output<string> {
     return cluster.ami;
 }
 
-export function controlPlaneInstance(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine {
+export function controlPlaneInstance(ctx: AwsContext, args: MachineArgs, parent: pulumi.Resource): Machine {
     const { region, instanceType, keyName } = awsSettings(ctx);
     const { network, securityGroups } = declaredNetwork(ctx);
     const { replica } = args;
     const subnet = network.subnets.find((s) => s.zone === replica.zone);
     if (!subnet) throw new Error(`haplane:aws.subnets: no subnet for zone ${replica.zone}, where replica ${replica.name} runs`);
-    const internalEndpoint = ctx.config.endpoint.internal;
+    // Present exactly when the endpoint is internal (the rules say so).
+    const internalEndpoint = ctx.config.endpoint.address;
     const holds = pulumi.output(args.holdsEndpoint);
 
     const instance = new aws.ec2.Instance(
@@ -50,7 +52,7 @@ export function controlPlaneInstance(ctx: ClusterContext, args: MachineArgs, par
             vpcSecurityGroupIds: [securityGroups.controlPlane.id],
             // Updated in place (Unassign/AssignPrivateIpAddresses). Said even when empty: an
             // omitted Optional+Computed field would keep the address on the node.
-            secondaryPrivateIps: internalEndpoint ? holds.apply((h) => (h ? [ctx.config.endpoint.address!] : [])) : undefined,
+            secondaryPrivateIps: internalEndpoint ? holds.apply((h) => (h ? [internalEndpoint] : [])) : undefined,
             userData: args.userData,
             rootBlockDevice: { volumeSize: ctx.config.controlPlane.diskSizeGb, volumeType: "gp3", encrypted: true, deleteOnTermination: true },
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },

@@ -3,7 +3,8 @@
 // that checks HTTPS /readyz as fast as AWS allows, with every replica registered.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ClusterContext, LoadBalancerArgs, LoadBalancerResult } from "../types";
+import { LoadBalancerArgs, LoadBalancerResult } from "../types";
+import { AwsContext } from "./context";
 import { awsCluster, declaredNetwork } from "./cluster";
 import { awsName, awsSettings, awsTags } from "./naming";
 
@@ -14,7 +15,7 @@ import { awsName, awsSettings, awsTags } from "./naming";
  */
 export const READYZ_CHECK = { protocol: "HTTPS", path: "/readyz", port: "traffic-port", interval: 5, timeout: 4, healthyThreshold: 2, unhealthyThreshold: 2, matcher: "200" };
 
-export function networkLoadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult {
+export function networkLoadBalancer(ctx: AwsContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult {
     const { region } = awsSettings(ctx);
     const { network, securityGroups } = declaredNetwork(ctx);
     const zoneAddresses = awsCluster(ctx).zoneAddresses;

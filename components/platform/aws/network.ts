@@ -3,13 +3,13 @@
 // Elastic IP directly, and an internet-facing NLB's subnets need the internet gateway route.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { createdSubnetCidr } from "../../config/awsRules";
+import { AWS_ZONES, createdSubnetCidr } from "./configRules";
 import { zoneTag } from "../../planning/placement";
-import { ClusterContext } from "../types";
+import { AwsContext } from "./context";
 import { AwsNetwork } from "./cluster";
 import { awsName, awsSettings, awsTags } from "./naming";
 
-export function declareNetwork(ctx: ClusterContext, parent: pulumi.Resource): AwsNetwork {
+export function declareNetwork(ctx: AwsContext, parent: pulumi.Resource): AwsNetwork {
     const settings = awsSettings(ctx);
     if (settings.vpcId && settings.subnets) {
         const subnets = settings.subnets;
@@ -22,7 +22,7 @@ export function declareNetwork(ctx: ClusterContext, parent: pulumi.Resource): Aw
     return createdNetwork(ctx, parent);
 }
 
-function createdNetwork(ctx: ClusterContext, parent: pulumi.Resource): AwsNetwork {
+function createdNetwork(ctx: AwsContext, parent: pulumi.Resource): AwsNetwork {
     const { region, vpcCidr, zones } = awsSettings(ctx);
     const vpc = new aws.ec2.Vpc(
         "vpc",
@@ -37,7 +37,7 @@ function createdNetwork(ctx: ClusterContext, parent: pulumi.Resource): AwsNetwor
     );
     const ready: pulumi.Resource[] = [gateway, routes];
     const subnets = zones.map((zone) => {
-        const tag = zoneTag("aws", zone);
+        const tag = zoneTag(AWS_ZONES, zone);
         const subnet = new aws.ec2.Subnet(
             `subnet-${tag}`,
             {

@@ -3,7 +3,8 @@
 // from the admin CIDRs. One rule per resource, so a rule's change never rewrites the group.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ClusterContext, EndpointAddress } from "../types";
+import { EndpointAddress } from "../types";
+import { AwsContext } from "./context";
 import { AwsNetwork, AwsSecurityGroups } from "./cluster";
 import { awsName, awsSettings, awsTags } from "./naming";
 
@@ -16,7 +17,7 @@ const cidrTag = (cidr: string) => cidr.replace(/[./]/g, "-");
 
 type RuleSource = { cidrIpv4: pulumi.Input<string> } | { referencedSecurityGroupId: pulumi.Input<string> };
 
-export function securityGroups(ctx: ClusterContext, endpoint: EndpointAddress, network: AwsNetwork, parent: pulumi.Resource): AwsSecurityGroups {
+export function securityGroups(ctx: AwsContext, endpoint: EndpointAddress, network: AwsNetwork, parent: pulumi.Resource): AwsSecurityGroups {
     const { region } = awsSettings(ctx);
     const port = ctx.config.endpoint.port;
     const group = (name: string, description: string) =>
@@ -55,7 +56,7 @@ export function securityGroups(ctx: ClusterContext, endpoint: EndpointAddress, n
 }
 
 /** A node's own Elastic IP may reach the load balancer (the nodes' traffic to the public endpoint). */
-export function allowNodeAddress(ctx: ClusterContext, name: string, groups: AwsSecurityGroups, address: pulumi.Output<string>, parent: pulumi.Resource) {
+export function allowNodeAddress(ctx: AwsContext, name: string, groups: AwsSecurityGroups, address: pulumi.Output<string>, parent: pulumi.Resource) {
     const { region } = awsSettings(ctx);
     const port = ctx.config.endpoint.port;
     return new aws.vpc.SecurityGroupIngressRule(

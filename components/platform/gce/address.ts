@@ -3,14 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { EndpointHolder } from "../../planning/endpoint";
-import { ClusterContext, EndpointAddress } from "../types";
+import { EndpointAddress } from "../types";
+import { GceContext } from "./context";
 import { gceName, gceSettings } from "./naming";
 
-export function endpointAddressName(ctx: ClusterContext): string {
+export function endpointAddressName(ctx: GceContext): string {
     return gceName(ctx, "api");
 }
 
-export function reserveEndpointAddress(ctx: ClusterContext, parent: pulumi.Resource): EndpointAddress {
+export function reserveEndpointAddress(ctx: GceContext, parent: pulumi.Resource): EndpointAddress {
     const { project, region, subnetwork } = gceSettings(ctx);
     const internal = ctx.config.endpoint.internal;
     const address = new gcp.compute.Address(
@@ -31,7 +32,7 @@ export function reserveEndpointAddress(ctx: ClusterContext, parent: pulumi.Resou
 }
 
 /** Reads the address from the cloud: absent, free, on an instance, or on a forwarding rule. */
-export function observeEndpointHolder(ctx: ClusterContext): pulumi.Output<EndpointHolder> {
+export function observeEndpointHolder(ctx: GceContext): pulumi.Output<EndpointHolder> {
     const { project, region } = gceSettings(ctx);
     const name = endpointAddressName(ctx);
     return gcp.compute.getAddressesOutput({ project, region, filter: `name = "${name}"` }).apply((found) => {

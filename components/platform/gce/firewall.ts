@@ -2,7 +2,8 @@
 // control-plane nodes, SSH only from admin CIDRs.
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { ClusterContext, EndpointAddress } from "../types";
+import { EndpointAddress } from "../types";
+import { GceContext } from "./context";
 import { controlPlaneTag, gceName, gceSettings } from "./naming";
 
 /** Google's health-check probers for passthrough load balancers. */
@@ -15,7 +16,7 @@ export const ETCD_PORTS = "2379-2380";
 /** kubelet, controller-manager and scheduler secure ports, reached only by peers. */
 export const NODE_PORTS = ["10250", "10257", "10259"];
 
-export function firewallRules(ctx: ClusterContext, endpoint: EndpointAddress, parent: pulumi.Resource): gcp.compute.Firewall[] {
+export function firewallRules(ctx: GceContext, endpoint: EndpointAddress, parent: pulumi.Resource): gcp.compute.Firewall[] {
     const { project, network } = gceSettings(ctx);
     const tag = controlPlaneTag(ctx);
     const port = String(ctx.config.endpoint.port);

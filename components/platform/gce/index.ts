@@ -1,4 +1,5 @@
 // Google Compute Engine behind the Platform interface.
+import type { GceStackConfig } from "../../config/schema";
 import { Platform } from "../types";
 import { observeEndpointHolder, reserveEndpointAddress } from "./address";
 import { endpointRecord } from "./dns";
@@ -6,7 +7,7 @@ import { firewallRules } from "./firewall";
 import { controlPlaneInstance } from "./instance";
 import { passthroughLoadBalancer } from "./loadBalancer";
 
-export const gcePlatform: Platform = {
+export const gcePlatform: Platform<GceStackConfig> = {
     name: "gce",
     network: firewallRules,
     endpointAddress: reserveEndpointAddress,

@@ -3,10 +3,11 @@
 // address attached only while it is the single replica.
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
-import { ClusterContext, Machine, MachineArgs } from "../types";
+import { Machine, MachineArgs } from "../types";
+import { GceContext } from "./context";
 import { controlPlaneTag, gceName, gceSettings } from "./naming";
 
-export function controlPlaneInstance(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine {
+export function controlPlaneInstance(ctx: GceContext, args: MachineArgs, parent: pulumi.Resource): Machine {
     const { project, region, network, subnetwork, image } = gceSettings(ctx);
     const { replica } = args;
     const cp = ctx.config.controlPlane;
@@ -30,7 +31,7 @@ export function controlPlaneInstance(ctx: ClusterContext, args: MachineArgs, par
             project,
             zone: replica.zone,
             name: gceName(ctx, replica.name),
-            machineType: cp.machineType,
+            machineType: ctx.config.gce.machineType,
             tags: [controlPlaneTag(ctx)],
             bootDisk: { autoDelete: true, initializeParams: { image, size: cp.diskSizeGb, type: "pd-balanced" } },
             networkInterfaces: [

@@ -4,10 +4,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { zoneTag } from "../../planning/placement";
-import { ClusterContext, LoadBalancerArgs, LoadBalancerResult } from "../types";
+import { gceProfile } from "./config";
+import { LoadBalancerArgs, LoadBalancerResult } from "../types";
+import { GceContext } from "./context";
 import { gceName, gceSettings } from "./naming";
 
-export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult {
+export function passthroughLoadBalancer(ctx: GceContext, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult {
     const { project, region, network, subnetwork } = gceSettings(ctx);
     const port = ctx.config.endpoint.port;
     const scheme = ctx.config.endpoint.internal ? "INTERNAL" : "EXTERNAL";
@@ -31,7 +33,7 @@ export function passthroughLoadBalancer(ctx: ClusterContext, args: LoadBalancerA
     // (and the backend service and forwarding rule behind it) never depends on an instance.
     const zones = [...new Set(args.members.map((m) => m.replica.zone))];
     const groups = zones.map((zone) => {
-        const tag = zoneTag("gce", zone);
+        const tag = zoneTag(gceProfile, zone);
         return new gcp.compute.InstanceGroup(
             `api-${tag}`,
             {

@@ -9,13 +9,14 @@ import { renderHaproxyCfg } from "../../render/haproxy";
 import { apiServerTrackScript, priorityFor, renderKeepalivedConf, vridFor } from "../../render/keepalived";
 import { scriptCommand, scriptText } from "../../render/commands";
 import { sshDeleteHook } from "../../sshHook";
-import { ClusterContext, EtcdHostArgs, Machine, MachineArgs } from "../types";
+import { EtcdHostArgs, Machine, MachineArgs } from "../types";
+import { OnpremContext } from "./context";
 
 /** The address of a named on-prem host (validated present by the config rules). */
-export function hostAddress(ctx: ClusterContext, name: string): string {
-    const replicas = ctx.config.controlPlane.replicas;
-    const found = Array.isArray(replicas) ? replicas.find((r) => r.name === name)?.address : undefined;
-    if (!found) throw new Error(`haplane:controlPlane.replicas: host ${name} has no address`);
+export function hostAddress(ctx: OnpremContext, name: string, list: "controlPlane.replicas" | "etcd.hosts" = "controlPlane.replicas"): string {
+    const hosts = list === "etcd.hosts" ? ctx.config.etcd.hosts : ctx.config.controlPlane.replicas;
+    const found = Array.isArray(hosts) ? hosts.find((r) => r.name === name)?.address : undefined;
+    if (!found) throw new Error(`haplane:${list}: host ${name} has no address`);
     return found;
 }
 
@@ -25,9 +26,9 @@ type HostRole = "control-plane" | "etcd";
  * A host prepared for its roles over SSH, and its release: a bounded local hook that skips a
  * dead host, so removing a host never waits on that host.
  */
-function preparedHost(ctx: ClusterContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource) {
+function preparedHost(ctx: OnpremContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource) {
     const { config, sshPrivateKey } = ctx;
-    const prepareArgs = [config.onprem?.packages ?? "distribution", config.kubernetesVersion, roles.join(","), config.kubeadm.dryRun ? "dry-run" : "real"];
+    const prepareArgs = [config.onprem.packages, config.kubernetesVersion, roles.join(","), config.kubeadm.dryRun ? "dry-run" : "real"];
     const prepare = new command.remote.Command(
         name,
         { connection: sshConnection(config, address, sshPrivateKey), create: scriptCommand("host-prepare", prepareArgs), update: scriptCommand("host-prepare", prepareArgs) },
@@ -42,19 +43,20 @@ function preparedHost(ctx: ClusterContext, name: string, address: string, roles:
 }
 
 /** A host of haplane's external etcd that is not a control-plane host. */
-export function onpremEtcdHost(ctx: ClusterContext, args: EtcdHostArgs, parent: pulumi.Resource): Machine {
-    const { prepare, release } = preparedHost(ctx, args.name, args.address, ["etcd"], parent);
-    return { internalIp: pulumi.output(args.address), externalIp: pulumi.output<string | undefined>(undefined), ref: pulumi.output(args.name), resources: [prepare, release] };
+export function onpremEtcdHost(ctx: OnpremContext, args: EtcdHostArgs, parent: pulumi.Resource): Machine {
+    const address = hostAddress(ctx, args.name, "etcd.hosts");
+    const { prepare, release } = preparedHost(ctx, args.name, address, ["etcd"], parent);
+    return { internalIp: pulumi.output(address), externalIp: pulumi.output<string | undefined>(undefined), ref: pulumi.output(args.name), resources: [prepare, release] };
 }
 
-export function onpremHost(ctx: ClusterContext, args: MachineArgs, parent: pulumi.Resource): Machine {
+export function onpremHost(ctx: OnpremContext, args: MachineArgs, parent: pulumi.Resource): Machine {
     const { config, sshPrivateKey } = ctx;
     const name = args.replica.name;
     const address = hostAddress(ctx, name);
     const connection = sshConnection(config, address, sshPrivateKey);
-    const vip = config.endpoint.address!;
+    const vip = config.endpoint.address;
     const port = config.endpoint.port;
-    const keepalived = config.onprem?.keepalived ?? { enabled: true, advertIntervalSeconds: 0.2 };
+    const keepalived = config.onprem.keepalived;
     const balanced = ctx.replicas.length >= 2;
     // External etcd without hosts of its own runs on the control-plane hosts.
     const colocatedEtcd = config.etcd.topology === "external" && !config.etcd.hosts;

@@ -6,22 +6,24 @@
 // changes port and never needs a handoff across resources.
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointHolder } from "../../planning/endpoint";
-import { ClusterContext, EndpointAddress, LoadBalancerArgs, Platform } from "../types";
+import type { OnpremStackConfig } from "../../config/schema";
+import { EndpointAddress, LoadBalancerArgs, Platform } from "../types";
+import { OnpremContext } from "./context";
 import { onpremEtcdHost, onpremHost } from "./host";
 
-export const onpremPlatform: Platform = {
+export const onpremPlatform: Platform<OnpremStackConfig> = {
     name: "onprem",
     // Host firewalls belong to the site; haplane opens nothing and closes nothing.
     network: () => [],
-    endpointAddress(ctx: ClusterContext): EndpointAddress {
-        const vip = pulumi.output(ctx.config.endpoint.address!);
+    endpointAddress(ctx: OnpremContext): EndpointAddress {
+        const vip = pulumi.output(ctx.config.endpoint.address);
         return { address: vip, ref: vip, resources: [] };
     },
     // keepalived moves the VIP by itself: nothing ever holds it across resources.
     observeEndpointHolder: () => pulumi.output<EndpointHolder>("free"),
     machine: onpremHost,
     etcdHost: onpremEtcdHost,
-    loadBalancer(ctx: ClusterContext, args: LoadBalancerArgs) {
+    loadBalancer(ctx: OnpremContext, args: LoadBalancerArgs) {
         // haproxy runs on every host (see host.ts); joins need the founder's to be serving.
         return { frontend: args.endpoint.address.apply((vip) => `haproxy on every host at ${vip}`), ready: args.members[0].machine.resources };
     },

@@ -5,11 +5,11 @@
 #   update: inputs changed on an existing member - never re-join, only keep the API
 #           server certificate naming every address of this node, the controllers' leader
 #           election flags and (external etcd) the API server's etcd list up to date.
-# stdin: JSON {"name", "kubeadm": "<kubeadm config YAML>", "sans": [...], "advertiseAddress",
-# "controlPlaneEndpoint", "phases": "<InitConfiguration+ClusterConfiguration of this node>",
-# "leaderElection": {"<flag>": "<value>", ...}};
-# for join the kubeadm config holds the ticket's token and certificate key, so it is removed
-# after use. With external etcd also "etcdEndpoints": [...] and the secret "etcdClient":
+# stdin: JSON (components/membership/stdin.ts) {"name", "kubeadm": "<this step's kubeadm config
+# YAML>", "sans": [...], "leaderElection": {"<flag>": "<value>", ...}}; for join also "phases":
+# "<InitConfiguration+ClusterConfiguration of this node>" (the founder's is its "kubeadm"), the
+# configuration of later kubeadm phases. For join the kubeadm config holds the ticket's token
+# and certificate key, so it is removed after use. With external etcd also "etcdEndpoints": [...] and the secret "etcdClient":
 # {caCert, cert, key}, the API server's etcd client files, installed before kubeadm runs.
 # "dryRun": true (haplane:kubeadm.dryRun) runs every kubeadm step with --dry-run: a lab with no
 # kubelet; what kubeadm would have done is kept in the logs, and marker files stand for the
@@ -51,6 +51,11 @@ run_kubeadm() {
     fi
 }
 
+# This node's InitConfiguration + ClusterConfiguration, where later kubeadm phases read it.
+write_phases() {
+    jq -r '.phases // .kubeadm' <<<"$params" >"$dir/phases.yaml"
+}
+
 # kubeadm join takes certSANs from the cluster-wide configuration, which cannot know
 # machines added later: re-issue the certificate when one of this node's names is missing.
 ensure_apiserver_sans() {
@@ -62,13 +67,11 @@ ensure_apiserver_sans() {
         grep -qxF "$name" <<<"$present" || missing=1
     done
     [[ $missing -eq 1 ]] || return 0
-    local extra
-    extra=$(IFS=,; echo "${sans[*]}")
+    # The phases configuration's certSANs, advertise address and controlPlaneEndpoint are this node's.
+    write_phases
     mv "$pki/apiserver.crt" "$pki/apiserver.crt.old"
     mv "$pki/apiserver.key" "$pki/apiserver.key.old"
-    run_kubeadm "$dir/certs.log" init phase certs apiserver --apiserver-cert-extra-sans "$extra" \
-        --apiserver-advertise-address "$(jq -r '.advertiseAddress' <<<"$params")" \
-        --control-plane-endpoint "$(jq -r '.controlPlaneEndpoint' <<<"$params")"
+    run_kubeadm "$dir/certs.log" init phase certs apiserver --config "$dir/phases.yaml"
     # The kubelet restarts a static pod whose manifest changed; moving it out and back does.
     mv /etc/kubernetes/manifests/kube-apiserver.yaml "$dir/kube-apiserver.yaml.restart"
     sleep 20
@@ -97,7 +100,7 @@ ensure_etcd_servers() {
         have=$(cat "$state" 2>/dev/null || true)
     fi
     [[ "$want" != "$have" ]] || return 0
-    jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
+    write_phases
     run_kubeadm "$dir/phases.log" init phase control-plane apiserver --config "$dir/phases.yaml"
     # A dry-run has no cluster to store the configuration in.
     ((${#dry_run[@]} > 0)) || run_kubeadm "$dir/upload-config.log" init phase upload-config kubeadm --config "$dir/phases.yaml"
@@ -125,7 +128,7 @@ ensure_leader_election() {
         done < <(jq -r '.leaderElection // {} | to_entries[] | "\(.key)\t\(.value)"' <<<"$params")
     done
     ((${#changed[@]} > 0)) || return 0
-    jq -r '.phases' <<<"$params" >"$dir/phases.yaml"
+    write_phases
     for component in "${changed[@]}"; do
         run_kubeadm "$dir/phases.log" init phase control-plane "$component" --config "$dir/phases.yaml"
     done

@@ -35,7 +35,8 @@ const peersOf = (conf: string) => /unicast_peer \{([^}]*)\}/.exec(conf)?.[1].tri
 describe("on-prem config", () => {
     it("accepts explicit hosts with a VIP", () => {
         const cfg = parseStackConfig(onprem(["h1", "h2", "h3"]));
-        assert.equal(cfg.onprem, undefined);
+        assert.ok(cfg.platform === "onprem");
+        assert.deepEqual(cfg.onprem.keepalived, { enabled: true, advertIntervalSeconds: 0.2 }, "the onprem section's defaults, from its one place");
         assert.equal(cfg.endpoint.address, VIP);
     });
     it("needs named hosts with addresses, each its own, and a free VIP", () => {

@@ -1,8 +1,11 @@
 // AWS rules over the stack config: the network covers every replica's zone in the stack's
 // region, and an internal endpoint's address can live on the first node. Pure.
-import { assignableInSubnet, zoneSubnetCidr } from "../planning/subnets";
-import { placeReplicas, regionOfZone, ReplicaSpec, zoneTag } from "../planning/placement";
-import { RuleProblem } from "./rules";
+import { RuleProblem } from "../../config/rules";
+import { Replica, zoneTag } from "../../planning/placement";
+import { assignableInSubnet, zoneSubnetCidr } from "../../planning/subnets";
+
+/** `eu-west-1a` is in `eu-west-1`. */
+export const AWS_ZONES = { name: "aws", regionOfZone: (zone: string) => /^([a-z]{2}(-gov)?-[a-z]+-\d)[a-z]$/.exec(zone)?.[1] };
 
 export interface AwsNetworkShape {
     region: string;
@@ -13,7 +16,6 @@ export interface AwsNetworkShape {
 }
 
 interface AwsShape {
-    controlPlane: { replicas: ReplicaSpec; zones?: string[] };
     endpoint: { internal: boolean; address?: string; dns?: { managedZone: string } };
     aws: AwsNetworkShape;
 }
@@ -38,10 +40,10 @@ export function networkZones(aws: AwsNetworkShape, replicaZones: string[]): stri
  * that adding or removing a zone never renumbers, and so never replaces, another zone's subnet.
  */
 export function createdSubnetCidr(vpcCidr: string, zone: string): string {
-    return zoneSubnetCidr(vpcCidr, zoneTag("aws", zone).charCodeAt(0) - "a".charCodeAt(0));
+    return zoneSubnetCidr(vpcCidr, zoneTag(AWS_ZONES, zone).charCodeAt(0) - "a".charCodeAt(0));
 }
 
-export function checkAwsRules(cfg: AwsShape): RuleProblem[] {
+export function checkAwsRules(cfg: AwsShape, replicas: Replica[]): RuleProblem[] {
     const aws = cfg.aws;
     if (aws.vpcId && !aws.subnets) return [{ path: ["aws", "subnets"], message: "is required with aws.vpcId: one subnet id per availability zone, e.g. {eu-west-1a: subnet-0abc}" }];
     if (aws.subnets && !aws.vpcId) return [{ path: ["aws", "vpcId"], message: "is required with aws.subnets: the VPC the subnets belong to" }];
@@ -49,15 +51,14 @@ export function checkAwsRules(cfg: AwsShape): RuleProblem[] {
     if (aws.vpcId && aws.zones) return [{ path: ["aws", "zones"], message: "is for a VPC haplane creates; with aws.vpcId the zones are the keys of aws.subnets" }];
 
     const zonesPath = aws.subnets ? ["aws", "subnets"] : ["aws", "zones"];
-    const replicas = placeReplicas("aws", cfg.controlPlane.replicas, cfg.controlPlane.zones);
     const zones = networkZones(aws, replicas.map((r) => r.zone));
     for (const zone of zones) {
-        const region = regionOfZone("aws", zone);
+        const region = AWS_ZONES.regionOfZone(zone);
         if (region !== aws.region) {
             const where = region ? `is in region ${region}` : "is not an AWS availability zone name";
             return [{ path: zonesPath, message: `zone '${zone}' ${where}, but every zone must be in the stack's region ${aws.region}` }];
         }
-        if (!aws.vpcId && !/^[a-p]$/.test(zoneTag("aws", zone))) {
+        if (!aws.vpcId && !/^[a-p]$/.test(zoneTag(AWS_ZONES, zone))) {
             return [{ path: zonesPath, message: `zone '${zone}': haplane numbers created subnets by the zone letter a-p; bring your own VPC (aws.vpcId) for this zone` }];
         }
     }
@@ -74,7 +75,7 @@ export function checkAwsRules(cfg: AwsShape): RuleProblem[] {
 }
 
 /** An internal endpoint is a fixed private address in the first zone's subnet. */
-function checkEndpointAddress(cfg: AwsShape, zones: string[], replicas: { name: string; zone: string }[]): RuleProblem[] {
+function checkEndpointAddress(cfg: AwsShape, zones: string[], replicas: Replica[]): RuleProblem[] {
     const path = ["endpoint", "address"];
     const address = cfg.endpoint.address;
     if (!cfg.endpoint.internal) {
