@@ -2,7 +2,7 @@
 // To add a command, add an entry to `commands`; main() dispatches on its name.
 import { parseArgs } from "node:util";
 import { labDeploy } from "./deploy";
-import { formatStatus, labDown, labStatus, labUp, LabUsageError } from "./hosts";
+import { formatStatus, labDown, labStatus, labUp, LabUsageError, parseHostCount } from "./hosts";
 
 export interface LabCommand {
     usage: string;
@@ -36,7 +36,10 @@ export const commands: Record<string, LabCommand> = {
         usage: "deploy [N]",
         summary: "build the toolchain if needed, start N hosts (default 3) and run the real pulumi up of the lab stack on them",
         async run(args) {
-            await labDeploy(optionalCount("deploy", args), say);
+            // N is checked before anything is built or started.
+            const count = optionalCount("deploy", args);
+            parseHostCount(count);
+            await labDeploy(count, say);
         },
     },
     down: {

@@ -89,10 +89,13 @@ describe("lab: arguments", () => {
     it("the CLI exits 2 on a bad N and creates nothing", function () {
         this.timeout(60_000);
         const existed = fs.existsSync(LAB_DIR);
-        const r = spawnSync("npx", ["ts-node", "--transpile-only", path.join(LAB_SCRIPTS, "main.ts"), "up", "8"], { encoding: "utf8", timeout: 60_000 });
-        assert.equal(r.status, 2, r.stderr);
-        assert.match(r.stderr, /N \(the number of lab hosts\) must be a whole number from 1 to 7, got "8"/);
-        assert.equal(fs.existsSync(LAB_DIR), existed);
+        // deploy checks N before it builds the toolchain or starts a host.
+        for (const [command, n] of [["up", "8"], ["deploy", "9"]]) {
+            const r = spawnSync("npx", ["ts-node", "--transpile-only", path.join(LAB_SCRIPTS, "main.ts"), command, n], { encoding: "utf8", timeout: 60_000 });
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, new RegExp(`N \\(the number of lab hosts\\) must be a whole number from 1 to 7, got "${n}"`));
+            assert.equal(fs.existsSync(LAB_DIR), existed);
+        }
     });
 
     it("the lab's shell files pass shellcheck", function () {
