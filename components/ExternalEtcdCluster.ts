@@ -183,7 +183,8 @@ export class ExternalEtcdCluster extends pulumi.ComponentResource {
                 {
                     config,
                     member: plan.name,
-                    host: sponsor.address,
+                    action: "removal",
+                    hosts: [sponsor.address],
                     sshPrivateKey,
                     remoteCommand: scriptCommand("membership", ["remove", "etcd", plan.name]),
                 },

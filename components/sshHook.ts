@@ -1,6 +1,7 @@
-// A local command whose delete runs a command on a host over SSH (render/scripts/leave.sh):
-// delete-time actions (a member's removal on its sponsor, an on-prem host's release) that must
-// not depend on any machine resource but their own, and must stay bounded when a host is dead.
+// A local command whose delete runs a command on hosts over SSH (render/scripts/leave.sh):
+// delete-time actions (a member's removal on its sponsor, an on-prem host's release, its VIP
+// handover to the remaining replicas) that must not depend on any machine resource but their
+// own, and must stay bounded when a host is dead.
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
@@ -12,8 +13,10 @@ export interface SshDeleteHookArgs {
     config: StackConfig;
     /** Replica the action is about (for messages). */
     member: string;
-    /** Host the command runs on. */
-    host: pulumi.Input<string>;
+    /** What the action is, for messages. */
+    action: "removal" | "release" | "VIP handover";
+    /** Hosts the command runs on, in turn (a removal and a release name one). */
+    hosts: pulumi.Input<string>[];
     sshPrivateKey: pulumi.Output<string>;
     /** The command line to run there on delete. */
     remoteCommand: string;
@@ -40,7 +43,8 @@ export function sshDeleteHook(name: string, args: SshDeleteHookArgs, opts: pulum
             delete: scriptLine(script, "leave", ["remove"], false),
             environment: {
                 MEMBER: args.member,
-                SPONSOR: args.host,
+                ACTION: args.action,
+                HOSTS: pulumi.all(args.hosts).apply((hosts) => hosts.join("\n")),
                 SSH_KEY: args.sshPrivateKey,
                 SSH_CONFIG: clientConfig,
                 CONNECT_TIMEOUT: String(ssh.perDialTimeoutSeconds),

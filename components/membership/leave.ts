@@ -24,7 +24,7 @@ export function leaveStep(ctx: LeaveContext, plan: MemberPlan, nodes: Map<string
     const sponsor = nodes.get(removal.runsOn)!;
     return sshDeleteHook(
         `${plan.name}-removal`,
-        { config: ctx.config, member: plan.name, host: sponsor.internalIp, sshPrivateKey: ctx.sshPrivateKey, remoteCommand: ctx.run.remove(plan.name) },
+        { config: ctx.config, member: plan.name, action: "removal", hosts: [sponsor.internalIp], sshPrivateKey: ctx.sshPrivateKey, remoteCommand: ctx.run.remove(plan.name) },
         { parent: ctx.parent, dependsOn: removal.waits.flatMap((w) => (w.on === "own machine" ? node.machine.resources : [])) },
     );
 }

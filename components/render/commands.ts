@@ -49,6 +49,7 @@ export type NodeScript =
     | "detect-interface"
     | "check-apiserver"
     | "vip-apply"
+    | "vip-announce"
     | "lb-apply";
 /** Scripts that run where Pulumi runs. */
 export type LocalScript = "leave";

@@ -201,6 +201,9 @@ function checkArgs(args: KeepalivedArgs): 4 | 6 {
  * node) the VIP is a static address: unicast VRRP needs at least one peer, and multicast
  * adverts would leak onto a segment that may run other VRRP routers.
  */
+/** How often the VIP holder re-sends gratuitous ARP while it holds the VIP. */
+export const GARP_MASTER_REFRESH_SECONDS = 1;
+
 export function renderKeepalivedConf(args: KeepalivedArgs): string {
     const family = checkArgs(args);
     const prefix = checkInteger("keepalived vipPrefixLength", args.vipPrefixLength ?? (family === 4 ? 32 : 128), 1, family === 4 ? 32 : 128);
@@ -239,6 +242,10 @@ export function renderKeepalivedConf(args: KeepalivedArgs): string {
             directive("virtual_router_id", args.vrid),
             directive("priority", args.priority),
             directive("advert_int", advert),
+            // A leaving host can hold the VIP for a while after the survivors stopped advertising
+            // to it (their peers are updated before its release runs); when it lets go, clients'
+            // ARP caches still point at it. A master re-announcing every second heals them.
+            directive("garp_master_refresh", GARP_MASTER_REFRESH_SECONDS),
             !args.preempt && directive("nopreempt"),
             directive("unicast_src_ip", args.unicastSourceIp),
             block("unicast_peer", args.unicastPeers.map((peer) => directive(peer))),

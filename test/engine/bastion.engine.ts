@@ -26,7 +26,7 @@ describe("engine: a removal through a bastion (leave.sh, real OpenSSH)", functio
         const env = {
             PATH: process.env.PATH ?? "/usr/bin:/bin",
             MEMBER: "cp-x",
-            SPONSOR: "127.0.1.51",
+            HOSTS: "127.0.1.51",
             SSH_KEY: fs.readFileSync(hosts.clientKey, "utf8").trim(),
             SSH_CONFIG: renderSshConfig({ user: "root", port: SSH_PORT, connectTimeoutSeconds: 2, connectionAttempts: 1, bastion: { host: "127.0.1.50", port: SSH_PORT, user: "root" } }),
             CONNECT_TIMEOUT: "2",

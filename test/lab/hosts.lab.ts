@@ -22,6 +22,7 @@ import {
     restore,
 } from "../../scripts/lab/hosts";
 import { requireTool } from "../support/tools";
+import { scriptPath } from "../../components/render/commands";
 import { hostCgroups, toolchainImages } from "../../scripts/lab/nodeFiles";
 
 const LAB_SCRIPTS = path.join(__dirname, "../../scripts/lab");
@@ -177,6 +178,33 @@ describe("lab: hosts on this machine", function () {
             for (const to of [1, 2, 3]) on(from, `ping -c 1 -W 2 ${hostAddress(to)} >/dev/null`);
         }
         on("lab-1", "ping -c 1 -W 2 198.18.0.1 >/dev/null");
+    });
+
+    it("vip-announce.sh points a neighbour's stale ARP entry for the VIP at the holder, and is a no-op elsewhere", () => {
+        const vip = "198.18.0.100";
+        const script = fs.readFileSync(scriptPath("vip-announce"), "utf8");
+        const devOf = (n: number) => on(`lab-${n}`, `ip -o -4 addr show to ${hostAddress(n)}/32`).split(/\s+/)[1];
+        const [dev1, dev2] = [devOf(1), devOf(2)];
+        const mac1 = on("lab-1", `cat /sys/class/net/${dev1}/address`).trim();
+        on("lab-1", `ip addr add ${vip}/32 dev ${dev1}`);
+        try {
+            // A neighbour that still believes a departed holder has the VIP.
+            on("lab-2", `ip neigh replace ${vip} lladdr 02:00:00:00:00:99 dev ${dev2} nud reachable`);
+            const elsewhere = labSsh("lab-3", `bash -s ${vip}`, { input: script });
+            assert.equal(elsewhere.status, 0, elsewhere.stderr);
+            assert.match(elsewhere.stdout, /lab-3 does not hold 198\.18\.0\.100; nothing to announce/);
+            assert.match(on("lab-2", `ip neigh show ${vip} dev ${dev2}`), /lladdr 02:00:00:00:00:99/, "a non-holder announced");
+            const holder = labSsh("lab-1", `bash -s ${vip}`, { input: script });
+            assert.equal(holder.status, 0, holder.stderr);
+            assert.match(holder.stdout, new RegExp(`lab-1 announced 198\\.18\\.0\\.100 on ${dev1}`));
+            assert.match(on("lab-2", `ip neigh show ${vip} dev ${dev2}`), new RegExp(`lladdr ${mac1}`));
+            const bad = labSsh("lab-1", "bash -s 198.18.0.300", { input: script });
+            assert.equal(bad.status, 2);
+            assert.match(bad.stderr, /'198\.18\.0\.300' is not an IPv4 address/);
+        } finally {
+            labSsh("lab-1", `ip addr del ${vip}/32 dev ${dev1}`);
+            labSsh("lab-2", `ip neigh del ${vip} dev ${dev2}`);
+        }
     });
 
     it("the systemctl shim runs a unit: start, is-active, reload, stop; the real machine keeps its systemctl", () => {

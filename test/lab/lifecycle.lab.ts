@@ -156,14 +156,31 @@ function machineMemoryInUse(): number {
     return kb("MemTotal") - kb("MemAvailable");
 }
 
-/** Retries `check` until it passes or `ms` pass: the API converges a little after `pulumi up` (leases, removed servers' identity leases going stale). */
-async function eventually<T>(ms: number, read: () => Promise<T>, check: (value: T) => void): Promise<void> {
-    const deadline = Date.now() + ms;
+/**
+ * Retries `check` until it passes or `ms` pass: the API converges a little after `pulumi up`
+ * (leases, removed servers' identity leases going stale). A read that fails counts as not yet
+ * converged too: after a removal, clients may still send VIP traffic to a released host until
+ * their ARP entry is refreshed (README, "Known limits"). Returns how long reads failed, and why.
+ */
+async function eventually<T>(ms: number, read: () => Promise<T>, check: (value: T) => void): Promise<{ readFailureMs: number; readError?: string }> {
+    const started = Date.now();
+    const deadline = started + ms;
+    let lastReadFailure: number | undefined;
+    let readError: string | undefined;
     for (;;) {
-        const value = await read();
+        let value: T | undefined;
+        let failed: unknown;
         try {
-            check(value);
-            return;
+            value = await read();
+        } catch (e) {
+            failed = e;
+            lastReadFailure = Date.now();
+            readError ??= e instanceof Error ? e.message : String(e);
+        }
+        try {
+            if (failed) throw failed;
+            check(value as T);
+            return { readFailureMs: lastReadFailure === undefined ? 0 : lastReadFailure - started, readError };
         } catch (e) {
             if (Date.now() > deadline) throw e;
         }
@@ -264,7 +281,7 @@ class Walk {
         // checks later), and a removed one's identity lease goes stale 30 s after its last renewal.
         const converged = Date.now();
         const lease = (this.leaderElection ?? DEFAULT_LEADER_ELECTION).leaseDurationSeconds;
-        await eventually(
+        const { readFailureMs, readError } = await eventually(
             90_000,
             async () => ({
                 hosts: this.lab.health(this.hosts),
@@ -278,7 +295,8 @@ class Walk {
                 for (const l of [api.controllerManager, api.scheduler]) assert.equal(l?.leaseDurationSeconds, lease, `the ${l?.name} lease says ${lease} s`);
             },
         );
-        this.figures[this.figures.length - 1] += `; converged ${((Date.now() - converged) / 1000).toFixed(0)} s after up`;
+        const unanswered = readError ? ` (reads through the VIP failed for ${(readFailureMs / 1000).toFixed(0)} s after up: ${readError})` : "";
+        this.figures[this.figures.length - 1] += `; converged ${((Date.now() - converged) / 1000).toFixed(0)} s after up${unanswered}`;
     }
 }
 

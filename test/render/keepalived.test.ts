@@ -5,6 +5,7 @@ import * as path from "path";
 import {
     apiServerTrackScript,
     DEFAULT_ADVERT_INTERVAL_SECONDS,
+    GARP_MASTER_REFRESH_SECONDS,
     failoverEstimate,
     KeepalivedArgs,
     priorityFor,
@@ -148,6 +149,7 @@ describe("keepalived.conf", () => {
         assert.match(conf, /^ {4}priority 240$/m);
         assert.match(conf, new RegExp(`^ {4}advert_int ${DEFAULT_ADVERT_INTERVAL_SECONDS}$`, "m"));
         assert.match(conf, /^ {4}nopreempt$/m);
+        assert.match(conf, new RegExp(`^ {4}garp_master_refresh ${GARP_MASTER_REFRESH_SECONDS}$`, "m"), "the holder re-announces the VIP");
         assert.match(conf, /^ {4}unicast_src_ip 10\.20\.0\.11$/m);
         assert.match(conf, /^ {4}virtual_ipaddress \{\n {8}10\.20\.0\.100\/32 dev eth0\n {4}\}$/m);
         assert.match(conf, /^ {4}track_script \{\n {8}check_apiserver\n {4}\}$/m);

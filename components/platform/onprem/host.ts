@@ -1,7 +1,7 @@
 // An on-prem host as a control-plane machine: prepared over SSH, carrying its keepalived
 // (VIP) and haproxy (two or more nodes) configuration, and released when it leaves; or as a
-// host of haplane's external etcd. Only the release has a delete action, and it is a bounded
-// local hook that skips a dead host, so removing a host never waits on that host.
+// host of haplane's external etcd. Only the release and the VIP handover have delete actions,
+// and they are bounded local hooks that skip a dead host, so removing a host never waits on it.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { sshConnection } from "../../connection";
@@ -24,9 +24,10 @@ type HostRole = "control-plane" | "etcd";
 
 /**
  * A host prepared for its roles over SSH, and its release: a bounded local hook that skips a
- * dead host, so removing a host never waits on that host.
+ * dead host, so removing a host never waits on that host. `deletedAfterRelease`: steps whose
+ * delete must run once the host is released.
  */
-function preparedHost(ctx: OnpremContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource) {
+function preparedHost(ctx: OnpremContext, name: string, address: string, roles: HostRole[], parent: pulumi.Resource, deletedAfterRelease: pulumi.Resource[] = []) {
     const { config, sshPrivateKey } = ctx;
     const prepareArgs = [config.onprem.packages, config.kubernetesVersion, roles.join(","), config.kubeadm.dryRun ? "dry-run" : "real"];
     const prepare = new command.remote.Command(
@@ -36,8 +37,8 @@ function preparedHost(ctx: OnpremContext, name: string, address: string, roles: 
     );
     const release = sshDeleteHook(
         `${name}-release`,
-        { config, member: name, host: address, sshPrivateKey, remoteCommand: scriptCommand("host-release"), onUnreachable: "skip" },
-        { parent, dependsOn: [prepare] },
+        { config, member: name, action: "release", hosts: [address], sshPrivateKey, remoteCommand: scriptCommand("host-release"), onUnreachable: "skip" },
+        { parent, dependsOn: [prepare, ...deletedAfterRelease] },
     );
     return { prepare, release };
 }
@@ -60,7 +61,21 @@ export function onpremHost(ctx: OnpremContext, args: MachineArgs, parent: pulumi
     const balanced = ctx.replicas.length >= 2;
     // External etcd without hosts of its own runs on the control-plane hosts.
     const colocatedEtcd = config.etcd.topology === "external" && !config.etcd.hosts;
-    const { prepare, release } = preparedHost(ctx, name, address, colocatedEtcd ? ["control-plane", "etcd"] : ["control-plane"], parent);
+    const others = ctx.replicas.filter((r) => r.name !== name).map((r) => hostAddress(ctx, r.name));
+    // When this host leaves, the survivors have already dropped it from their VRRP peers (in
+    // this run's updates), so it may have claimed the VIP too, and neighbours' ARP entries may
+    // point at it after its release. Once it is released, the remaining replicas announce the
+    // VIP: a single one holds it as a plain address that keepalived never announces.
+    const handover = keepalived.enabled
+        ? [
+              sshDeleteHook(
+                  `${name}-vip-handover`,
+                  { config, member: name, action: "VIP handover", hosts: others, sshPrivateKey, remoteCommand: scriptCommand("vip-announce", [vip]), onUnreachable: "skip" },
+                  { parent },
+              ),
+          ]
+        : [];
+    const { prepare, release } = preparedHost(ctx, name, address, colocatedEtcd ? ["control-plane", "etcd"] : ["control-plane"], parent, handover);
 
     // No detection when the interface is given, or when keepalived is off.
     const iface = keepalived.interface || !keepalived.enabled
@@ -83,7 +98,7 @@ export function onpremHost(ctx: OnpremContext, args: MachineArgs, parent: pulumi
                       vrid: keepalived.vrid ?? vridFor(config.clusterName, vip),
                       priority: priorityFor(index),
                       unicastSourceIp: address,
-                      unicastPeers: ctx.replicas.filter((r) => r.name !== name).map((r) => hostAddress(ctx, r.name)),
+                      unicastPeers: others,
                       advertIntervalSeconds: keepalived.advertIntervalSeconds,
                       trackScript: apiServerTrackScript(port, balanced),
                   })
@@ -112,6 +127,6 @@ export function onpremHost(ctx: OnpremContext, args: MachineArgs, parent: pulumi
         internalIp: pulumi.output(address),
         externalIp: pulumi.output<string | undefined>(undefined),
         ref: pulumi.output(name),
-        resources: [prepare, release, vrrp, haproxy],
+        resources: [prepare, release, ...handover, vrrp, haproxy],
     };
 }

@@ -4,8 +4,8 @@
 #   roles: comma-separated control-plane and/or etcd (haplane's external etcd);
 #   dry-run: kubeadm only dry-runs (haplane:kubeadm.dryRun), so no kubelet, container
 #            runtime or kernel settings are needed;
-#   distribution: installs what the roles need (containerd, keepalived, haproxy, jq, curl,
-#                 etcd-client, etcd-server) and a pinned kubeadm/kubelet/kubectl from the
+#   distribution: installs what the roles need (containerd, keepalived, haproxy, arping, jq,
+#                 curl, etcd-client, etcd-server) and a pinned kubeadm/kubelet/kubectl from the
 #                 distribution's and Kubernetes' repositories;
 #   preinstalled: air-gapped hosts; only checks that everything needed is there.
 set -euo pipefail
@@ -18,8 +18,9 @@ needed=(jq etcdctl kubeadm)
 packages=(jq etcd-client gpg ca-certificates)
 # An etcd host issues members' certificates with kubeadm, so it gets kubeadm too.
 if [[ ,$roles, == *,control-plane,* ]]; then
-    needed+=(keepalived haproxy curl)
-    packages+=(keepalived haproxy curl)
+    # arping: the VIP handover's announcement (vip-announce.sh).
+    needed+=(keepalived haproxy curl arping)
+    packages+=(keepalived haproxy curl iputils-arping)
     if [[ $kubeadm_mode == real ]]; then
         needed+=(containerd kubelet kubectl)
         packages+=(containerd)

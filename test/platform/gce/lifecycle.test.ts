@@ -134,7 +134,7 @@ describe("GCE plans across the replica lifecycle", function () {
             );
             const env = removal.inputs.environment as Record<string, string>;
             const sponsor = name === "a" ? "b" : "a";
-            assert.equal(env.SPONSOR, outputs.find((r) => r.name === sponsor)!.internalIp, `${name} is removed through ${sponsor}`);
+            assert.equal(env.HOSTS, outputs.find((r) => r.name === sponsor)!.internalIp, `${name} is removed through ${sponsor}`);
             assert.equal(env.SSH_KEY, "[secret]");
             assert.ok(env.REMOTE_COMMAND.endsWith(`'membership' 'remove' 'stacked' '${name}'`), `${name}'s removal names it`);
             assert.ok(String(removal.inputs.delete).endsWith("'leave' 'remove'"));
@@ -142,7 +142,7 @@ describe("GCE plans across the replica lifecycle", function () {
         // Shrinking to one re-points the survivor's removal to itself instead of dropping it
         // (dropping would run its delete and remove the last member).
         const solo = find(plans.get(1)!, "command:local:Command", "a-removal");
-        assert.equal((solo.inputs.environment as Record<string, string>).SPONSOR, (plans.get(1)!.outputs.replicas as { internalIp: string }[])[0].internalIp);
+        assert.equal((solo.inputs.environment as Record<string, string>).HOSTS, (plans.get(1)!.outputs.replicas as { internalIp: string }[])[0].internalIp);
     });
 
     it("lets a break-glass destroy of one replica reach no other replica's machine, removal or the load balancer", () => {

@@ -114,7 +114,7 @@ describe("external etcd plans", function () {
         for (const name of ["h1", "h2", "h3"]) {
             const removal = find(p, LOCAL, `${name}-etcd-removal`);
             const env = removal.inputs.environment as Record<string, string>;
-            assert.equal(env.SPONSOR, name === "h1" ? address(1) : address(0));
+            assert.equal(env.HOSTS, name === "h1" ? address(1) : address(0));
             assert.ok(env.REMOTE_COMMAND.endsWith(`'membership' 'remove' 'etcd' '${name}'`));
             assert.equal(env.ON_UNREACHABLE, "fail", "a removal never skips: the sponsor must be reached");
             assert.ok(removal.dependsOn.includes(find(p, REMOTE, `${name}-etcd`).urn));

@@ -146,13 +146,34 @@ describe("on-prem plans", function () {
         const p = plans.get(3)!;
         for (const name of ["h1", "h2", "h3"]) {
             const release = find(p, "command:local:Command", `${name}-release`);
-            assert.deepEqual(release.dependsOn, [find(p, "command:remote:Command", name).urn]);
+            const handover = find(p, "command:local:Command", `${name}-vip-handover`);
+            assert.deepEqual([...release.dependsOn].sort(), [find(p, "command:remote:Command", name).urn, handover.urn].sort(), "the handover's delete runs after the release");
             const env = release.inputs.environment as Record<string, string>;
             assert.equal(env.ON_UNREACHABLE, "skip");
             assert.ok(env.REMOTE_COMMAND.endsWith("'host-release'"));
             const removal = find(p, "command:local:Command", `${name}-removal`);
             assert.ok(removal.dependsOn.includes(release.urn), "the member is removed before the host is released");
         }
+    });
+
+    it("hands the VIP over after a leaving host's release: the remaining replicas announce it, skipping dead ones", async () => {
+        const p = plans.get(3)!;
+        for (const name of ["h1", "h2", "h3"]) {
+            const handover = find(p, "command:local:Command", `${name}-vip-handover`);
+            const env = handover.inputs.environment as Record<string, string>;
+            assert.equal(env.ACTION, "VIP handover");
+            assert.equal(env.MEMBER, name);
+            const others = hosts(["h1", "h2", "h3"]).filter((h) => h.name !== name).map((h) => h.address);
+            assert.deepEqual(env.HOSTS.split("\n"), others);
+            assert.equal(env.ON_UNREACHABLE, "skip");
+            assert.ok(env.REMOTE_COMMAND.endsWith(`'vip-announce' '${VIP}'`), env.REMOTE_COMMAND);
+            assert.deepEqual(handover.dependsOn, [], "its delete waits on nothing but the release");
+        }
+        const single = plans.get(1)!;
+        assert.equal((find(single, "command:local:Command", "h1-vip-handover").inputs.environment as Record<string, string>).HOSTS, "", "no one to hand over to");
+        const off = await plan(onprem(["h1", "h2", "h3"], { onprem: { keepalived: { enabled: false } } }));
+        assert.equal(off.resources.filter((r) => r.name.endsWith("-vip-handover")).length, 0, "the site's load balancer holds the VIP");
+        assert.deepEqual(find(off, "command:local:Command", "h1-release").dependsOn, [find(off, "command:remote:Command", "h1").urn]);
     });
 
     it("keeps the SSH key secret everywhere", () => {
