@@ -19,6 +19,8 @@ export interface EtcdClusterArgs {
     config: StackConfig;
     /** The control-plane nodes in join order. */
     nodes: ControlPlaneNode[];
+    /** Per replica, the endpoint's and the load balancer's pieces on its node (on-prem: keepalived, haproxy). */
+    endpointOnNodes: Map<string, pulumi.Resource[]>;
     /** The endpoint address (kubeadm's controlPlaneEndpoint, unless a DNS name is set). */
     endpointAddress: pulumi.Output<string>;
     /** SSH private key for the nodes (a Pulumi secret). */
@@ -58,6 +60,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             run,
             endpointAddress: args.endpointAddress,
             endpointReady: args.endpointReady,
+            endpointOnNodes: args.endpointOnNodes,
             // The etcd client's key is secret: only a member's stdin ever holds it.
             externalEtcd: external && {
                 parameters: pulumi.all([external.endpoints, external.credentials]).apply(([endpoints, client]) => ({ endpoints, client })),

@@ -70,14 +70,18 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 ),
         );
 
+        // The endpoint's and the load balancer's pieces on each node (on-prem: keepalived and
+        // haproxy), declared under Vip and LoadBalancer once the nodes exist.
+        const endpointOnNodes = this.vip.placeOn(this.nodes);
         this.endpointMode = endpointMode(replicas.length);
-        if (this.endpointMode === "loadBalancer") {
+        if (LoadBalancer.needed(platform, replicas.length)) {
             this.loadBalancer = new LoadBalancer(
                 "api",
-                { ctx, platform, endpoint: this.vip.endpoint, nodes: this.nodes, waitForNodes: this.vip.plan.apply((p) => p.frontendWaitsForNodes) },
+                { ctx, platform, endpoint: this.vip.endpoint, nodes: this.nodes, endpointOnNodes, waitForNodes: this.vip.plan.apply((p) => p.frontendWaitsForNodes) },
                 { parent: this },
             );
         }
+        const onNode = (n: ControlPlaneNode) => [...(endpointOnNodes.get(n.replica.name) ?? []), ...(this.loadBalancer?.onNodes.get(n.replica.name) ?? [])];
 
         if (config.etcd.topology === "external") {
             this.externalEtcd = new ExternalEtcdCluster("external-etcd", { config, hosts: this.etcdHosts(ctx, platform), sshPrivateKey }, { parent: this });
@@ -88,9 +92,10 @@ export class HaControlPlane extends pulumi.ComponentResource {
             {
                 config,
                 nodes: this.nodes,
+                endpointOnNodes: new Map(this.nodes.map((n) => [n.replica.name, onNode(n)])),
                 endpointAddress: this.vip.address,
                 sshPrivateKey,
-                endpointReady: this.loadBalancer ? this.loadBalancer.ready : this.nodes[0].machine.resources,
+                endpointReady: this.loadBalancer?.ready ?? [...this.nodes[0].machine.resources, ...onNode(this.nodes[0])],
                 membership: args.membership,
                 externalEtcd: this.externalEtcd?.client,
             },

@@ -1,6 +1,6 @@
 // A local command whose delete runs a command on hosts over SSH (render/scripts/leave.sh):
 // delete-time actions (a member's removal on its sponsor, an on-prem host's release, its VIP
-// handover to the remaining replicas) that must not depend on any machine resource but their
+// handover: on the host, then on the other replicas) that must not depend on any machine resource but their
 // own, and must stay bounded when a host is dead.
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";

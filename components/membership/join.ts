@@ -20,6 +20,8 @@ export interface JoinContext {
     endpointAddress: pulumi.Output<string>;
     /** The endpoint serves the founder once these exist. */
     endpointReady: pulumi.Resource[];
+    /** Per replica, the endpoint's and the load balancer's pieces on its node. */
+    endpointOnNodes: Map<string, pulumi.Resource[]>;
     /** External etcd: its client URLs and credentials (secret), and the resources after which every member votes. */
     externalEtcd?: { parameters: pulumi.Output<EtcdClientParameters>; ready: pulumi.Resource[] };
     /** Every replica's name in join order (a sponsor makes way for this set before a join). */
@@ -51,6 +53,8 @@ export function joinStep(ctx: JoinContext, plan: MemberPlan, node: ControlPlaneN
         switch (wait) {
             case "own machine":
                 return node.machine.resources;
+            case "endpoint on own node":
+                return ctx.endpointOnNodes.get(plan.name) ?? [];
             case "previous join":
                 return previous ? [previous] : [];
             case "endpoint serves the founder":

@@ -4,8 +4,10 @@
 import { MemberPlan } from "../planning/membership";
 
 export type Wait =
-    /** The replica's own machine (and, on-prem, its host preparation, keepalived and haproxy). */
+    /** The replica's own machine (on-prem: its host preparation and release hook). */
     | "own machine"
+    /** The endpoint's and the load balancer's pieces on the replica's node (on-prem: keepalived, haproxy). */
+    | "endpoint on own node"
     /** The previous replica's join, `plan.after`. */
     | "previous join"
     /** The endpoint serving the founder's API server (the load balancer, or the founder's machine). */
@@ -34,7 +36,13 @@ export function ticketWaits(plan: MemberPlan): StepWait[] {
 
 /** What a replica's `kubeadm init` or `kubeadm join --control-plane` waits for. */
 export function memberWaits(plan: MemberPlan, topology: "stacked" | "external"): StepWait[] {
-    const waits: StepWait[] = [{ on: "own machine", because: "the node must exist and be prepared before kubeadm runs on it" }];
+    const waits: StepWait[] = [
+        { on: "own machine", because: "the node must exist and be prepared before kubeadm runs on it" },
+        {
+            on: "endpoint on own node",
+            because: "kubeadm on the node reaches the cluster through the endpoint, which on-prem the node itself takes part in (its keepalived may hold the VIP, its haproxy binds it)",
+        },
+    ];
     if (!plan.founder) {
         waits.push(
             { on: "previous join", because: ONE_AT_A_TIME },

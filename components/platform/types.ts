@@ -56,9 +56,21 @@ export interface EtcdHostArgs {
     zone: string;
 }
 
+/** One node, for the endpoint's and the load balancer's pieces that run on it. */
+export interface NodeArgs {
+    replica: Replica;
+    machine: Machine;
+    /**
+     * The replica's ControlPlaneNode component: where these pieces were declared before they
+     * moved under Vip and LoadBalancer, aliased so that existing stacks keep them.
+     */
+    node: pulumi.Resource;
+}
+
 export interface LoadBalancerArgs {
     endpoint: EndpointAddress;
-    members: { replica: Replica; machine: Machine }[];
+    /** The backends in join order; `onNode`: the machine and everything on it that serves the endpoint. */
+    members: { replica: Replica; machine: Machine; onNode: pulumi.Resource[] }[];
     /** The load balancer may claim the address only after these updates finished. */
     claimAfter: pulumi.Input<pulumi.Resource[]>;
 }
@@ -85,7 +97,20 @@ export interface Platform<C extends StackConfig = StackConfig> {
     machine(ctx: ClusterContext<C>, args: MachineArgs, parent: pulumi.Resource): Machine;
     /** Platforms that offer the external etcd topology on hosts of its own. */
     etcdHost?(ctx: ClusterContext<C>, args: EtcdHostArgs, parent: pulumi.Resource): Machine;
+    /**
+     * The pieces of the endpoint that run on each node (on-prem: keepalived floating the VIP and
+     * its handover when the host leaves), declared under Vip. Returns what a join on the node
+     * waits for.
+     */
+    endpointOnNode?(ctx: ClusterContext<C>, endpoint: EndpointAddress, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
+    /** The frontend, from two replicas. */
     loadBalancer(ctx: ClusterContext<C>, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
+    /**
+     * The pieces of the load balancer that run on each node (on-prem: haproxy), declared under
+     * LoadBalancer at every replica count, so that they follow the nodes down to one (and turn
+     * themselves off there). Returns what a join on the node waits for.
+     */
+    loadBalancerOnNode?(ctx: ClusterContext<C>, endpoint: EndpointAddress, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
     /** Optional DNS record pointing at the endpoint address. */
     dnsRecord(ctx: ClusterContext<C>, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;
 }

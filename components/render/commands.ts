@@ -49,7 +49,7 @@ export type NodeScript =
     | "detect-interface"
     | "check-apiserver"
     | "vip-apply"
-    | "vip-announce"
+    | "vip-handover"
     | "lb-apply";
 /** Scripts that run where Pulumi runs. */
 export type LocalScript = "leave";

@@ -31,7 +31,7 @@ export const LAB_PREREQUISITES: readonly Prerequisite[] = [
     { command: "etcdctl", debianPackage: "etcd-client", usedBy: "membership.sh, etcd-member.sh, the probe" },
     { command: "socat", debianPackage: "socat", usedBy: "haproxy's admin socket in the lab's health read" },
     { command: "ping", debianPackage: "iputils-ping", usedBy: "the hosts test's isolation check" },
-    { command: "arping", debianPackage: "iputils-arping", usedBy: "vip-announce.sh (the VIP handover)" },
+    { command: "arping", debianPackage: "iputils-arping", usedBy: "vip-handover.sh (a leaving host's VIP handover)" },
     { command: "curl", debianPackage: "curl", usedBy: "check-apiserver.sh, the health read" },
     { command: "openssl", debianPackage: "openssl", usedBy: "member.sh's certificate checks, join-ticket.sh" },
     { command: "jq", debianPackage: "jq", usedBy: "host-prepare.sh, membership.sh, etcd-member.sh, lb-apply.sh" },

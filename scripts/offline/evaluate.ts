@@ -12,7 +12,14 @@ export interface PlannedResource {
     inputs: Record<string, unknown>;
     /** URNs this resource waits for (explicit dependsOn and input dependencies). */
     dependsOn: string[];
-    options: { protect: boolean; deleteBeforeReplace: boolean; ignoreChanges: string[]; additionalSecretOutputs: string[] };
+    options: {
+        protect: boolean;
+        deleteBeforeReplace: boolean;
+        ignoreChanges: string[];
+        additionalSecretOutputs: string[];
+        /** URNs the resource had before (its `aliases`); absent in plans recorded before they were. */
+        aliases?: string[];
+    };
 }
 
 export interface Plan {
@@ -67,6 +74,24 @@ async function resolveOutput(value: unknown): Promise<unknown> {
 }
 
 /** Evaluates `program` against the fake cloud and returns the plan it declares. */
+/**
+ * The URNs a registration's aliases name. An alias is a URN or a spec whose unset fields are
+ * the resource's own: `urn:pulumi:<stack>::<project>::<parent's type>$<type>::<name>`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function aliasUrns(req: any, options: EvaluateOptions): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (req.getAliasesList?.() ?? []).map((alias: any) => {
+        if (alias.hasUrn()) return alias.getUrn();
+        const spec = alias.getSpec();
+        const parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+        // A child's URN names its parent's own type, the last of the parent's type chain.
+        const parentType = (parent.split("::")[2] ?? "").split("$").pop() ?? "";
+        const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+        return `urn:pulumi:${spec.getStack() || options.stack}::${spec.getProject() || options.project}::${prefix}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+    });
+}
+
 export async function evaluate(options: EvaluateOptions, program: () => Record<string, unknown>): Promise<Plan> {
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
     await pulumi.runtime.setMocks(fakeCloud(options), options.project, options.stack, false);
@@ -92,6 +117,7 @@ export async function evaluate(options: EvaluateOptions, program: () => Record<s
                         deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
                         ignoreChanges: req.getIgnorechangesList(),
                         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                        aliases: aliasUrns(req, options),
                     },
                 });
             }

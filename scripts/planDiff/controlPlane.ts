@@ -8,6 +8,7 @@ export const TYPES = {
     etcd: "haplane:index:EtcdCluster",
     externalEtcd: "haplane:index:ExternalEtcdCluster",
     vip: "haplane:index:Vip",
+    loadBalancer: "haplane:index:LoadBalancer",
     cluster: "haplane:index:HaControlPlane",
     instance: "gcp:compute/instance:Instance",
     forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
@@ -96,13 +97,21 @@ export function controlPlaneOf(plan: Plan): ControlPlaneView {
 }
 
 /** Names of the resources components declare per replica or etcd member, after `<name>`. */
-const OWN_SUFFIXES = ["", "-internal", "-external", "-vip-interface", "-keepalived", "-haproxy", "-release", "-member", "-ticket", "-removal", "-etcd", "-etcd-add", "-etcd-certs", "-etcd-removal"];
-const OWNERS = [TYPES.node, TYPES.etcd, TYPES.externalEtcd, TYPES.cluster];
+const OWN_SUFFIXES = ["", "-internal", "-external", "-release", "-member", "-ticket", "-removal", "-etcd", "-etcd-add", "-etcd-certs", "-etcd-removal"];
+/** The same, by the component that declares them. On-prem: keepalived and the VIP handover under Vip, haproxy under LoadBalancer. */
+const OWNERS: Record<string, string[]> = {
+    [TYPES.node]: OWN_SUFFIXES,
+    [TYPES.etcd]: OWN_SUFFIXES,
+    [TYPES.externalEtcd]: OWN_SUFFIXES,
+    [TYPES.cluster]: OWN_SUFFIXES,
+    [TYPES.vip]: ["-vip-interface", "-keepalived", "-vip-handover"],
+    [TYPES.loadBalancer]: ["-haproxy"],
+};
 
 /** true when `r` belongs to the replica or etcd host `name`: its machine, host set-up or membership. */
 export function belongsTo(r: { name: string; parent: string | null }, name: string): boolean {
     if (r.parent === null) return false;
     const parent = urnParts(r.parent);
     if (parent.type === TYPES.node) return parent.name === name;
-    return OWNERS.includes(parent.type) && OWN_SUFFIXES.some((s) => r.name === `${name}${s}`);
+    return (OWNERS[parent.type] ?? []).some((s) => r.name === `${name}${s}`);
 }

@@ -5,6 +5,7 @@
 // the base plan a delete; with the same URN it is an update when a (non-ignored) input
 // changed, and a replace when one of those inputs cannot be updated in place
 // (providerRules.ts). Component resources have no inputs: they are only created or deleted.
+// A head resource whose alias names a base resource is that resource, as the engine sees it.
 import type { Plan, PlannedResource } from "../offline/evaluate";
 import { diffInputs, InputChange } from "./inputs";
 import { classify, normalizeInputs } from "./providerRules";
@@ -51,8 +52,15 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     const before = new Map(base.resources.map((r) => [resourceKey(r.urn), r]));
     const after = new Map(head.resources.map((r) => [resourceKey(r.urn), r]));
     const changes: ResourceChange[] = [];
+    // A resource that moved (a new parent or name) under an alias is the one its alias names.
+    const moved = new Set<string>();
+    const previous = (r: PlannedResource) => {
+        const key = [resourceKey(r.urn), ...(r.options?.aliases ?? []).map(resourceKey)].find((k) => before.has(k));
+        if (key && key !== resourceKey(r.urn)) moved.add(key);
+        return key ? before.get(key) : undefined;
+    };
     for (const r of head.resources) {
-        const old = before.get(resourceKey(r.urn));
+        const old = previous(r);
         if (!old) {
             changes.push(change("create", r));
             continue;
@@ -68,7 +76,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
             protect: Boolean(old.options?.protect || r.options?.protect),
         }));
     }
-    for (const r of base.resources) if (!after.has(resourceKey(r.urn))) changes.push(change("delete", r));
+    for (const r of base.resources) if (!after.has(resourceKey(r.urn)) && !moved.has(resourceKey(r.urn))) changes.push(change("delete", r));
     const counts = { create: 0, update: 0, delete: 0, replace: 0 };
     for (const c of changes) counts[c.op]++;
     return { base, head, changes, counts };

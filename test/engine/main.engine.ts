@@ -32,7 +32,7 @@ describe("engine: real preview of the main program", function () {
             for (const name of [host, `${host}-keepalived`, `${host}-haproxy`, `${host}-vip-interface`, `${host}-member`]) {
                 assert.ok(ops.create.includes(`command:remote:Command::${name}`), `${name} in\n${ops.create.join("\n")}`);
             }
-            for (const name of [`${host}-release`, `${host}-removal`]) assert.ok(ops.create.includes(`command:local:Command::${name}`), name);
+            for (const name of [`${host}-release`, `${host}-removal`, `${host}-vip-handover`]) assert.ok(ops.create.includes(`command:local:Command::${name}`), name);
         }
         assert.ok(ops.create.includes("command:remote:Command::cp-2-ticket"));
         assert.ok(!diff.includes("preview-only"), "the SSH key stays secret in the preview");

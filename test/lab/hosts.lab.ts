@@ -180,29 +180,41 @@ describe("lab: hosts on this machine", function () {
         on("lab-1", "ping -c 1 -W 2 198.18.0.1 >/dev/null");
     });
 
-    it("vip-announce.sh points a neighbour's stale ARP entry for the VIP at the holder, and is a no-op elsewhere", () => {
+    it("vip-handover.sh: the leaving host lets the VIP go; a holder points a neighbour's stale ARP entry at itself; others do nothing", () => {
         const vip = "198.18.0.100";
-        const script = fs.readFileSync(scriptPath("vip-announce"), "utf8");
+        const script = fs.readFileSync(scriptPath("vip-handover"), "utf8");
+        const handover = (host: number, leaving: string) => labSsh(`lab-${host}`, `bash -s ${vip} ${leaving}`, { input: script });
         const devOf = (n: number) => on(`lab-${n}`, `ip -o -4 addr show to ${hostAddress(n)}/32`).split(/\s+/)[1];
-        const [dev1, dev2] = [devOf(1), devOf(2)];
+        const [dev1, dev2, dev3] = [devOf(1), devOf(2), devOf(3)];
         const mac1 = on("lab-1", `cat /sys/class/net/${dev1}/address`).trim();
+        const neighbour = () => on("lab-2", `ip neigh show ${vip} dev ${dev2}`);
+        // lab-3 leaves while it still holds the VIP; lab-1 holds it too; lab-2 still sends to a departed holder.
+        on("lab-3", `ip addr add ${vip}/32 dev ${dev3}`);
         on("lab-1", `ip addr add ${vip}/32 dev ${dev1}`);
         try {
-            // A neighbour that still believes a departed holder has the VIP.
             on("lab-2", `ip neigh replace ${vip} lladdr 02:00:00:00:00:99 dev ${dev2} nud reachable`);
-            const elsewhere = labSsh("lab-3", `bash -s ${vip}`, { input: script });
-            assert.equal(elsewhere.status, 0, elsewhere.stderr);
-            assert.match(elsewhere.stdout, /lab-3 does not hold 198\.18\.0\.100; nothing to announce/);
-            assert.match(on("lab-2", `ip neigh show ${vip} dev ${dev2}`), /lladdr 02:00:00:00:00:99/, "a non-holder announced");
-            const holder = labSsh("lab-1", `bash -s ${vip}`, { input: script });
+            const leaver = handover(3, hostAddress(3));
+            assert.equal(leaver.status, 0, leaver.stderr);
+            assert.match(leaver.stdout, /lab-3 is leaving: keepalived stopped, 198\.18\.0\.100 let go/);
+            assert.equal(on("lab-3", `ip -o -4 addr show to ${vip}/32`).trim(), "", "the leaving host kept the VIP");
+            assert.match(neighbour(), /lladdr 02:00:00:00:00:99/, "the leaving host announced");
+
+            const bystander = handover(2, hostAddress(3));
+            assert.equal(bystander.status, 0, bystander.stderr);
+            assert.match(bystander.stdout, /lab-2 does not hold 198\.18\.0\.100; nothing to announce/);
+            assert.match(neighbour(), /lladdr 02:00:00:00:00:99/, "a host without the VIP announced");
+
+            const holder = handover(1, hostAddress(3));
             assert.equal(holder.status, 0, holder.stderr);
             assert.match(holder.stdout, new RegExp(`lab-1 announced 198\\.18\\.0\\.100 on ${dev1}`));
-            assert.match(on("lab-2", `ip neigh show ${vip} dev ${dev2}`), new RegExp(`lladdr ${mac1}`));
-            const bad = labSsh("lab-1", "bash -s 198.18.0.300", { input: script });
+            assert.match(neighbour(), new RegExp(`lladdr ${mac1}`), "the neighbour still sends to the departed holder");
+
+            const bad = handover(1, "198.18.0.300");
             assert.equal(bad.status, 2);
             assert.match(bad.stderr, /'198\.18\.0\.300' is not an IPv4 address/);
         } finally {
             labSsh("lab-1", `ip addr del ${vip}/32 dev ${dev1}`);
+            labSsh("lab-3", `ip addr del ${vip}/32 dev ${dev3}`);
             labSsh("lab-2", `ip neigh del ${vip} dev ${dev2}`);
         }
     });

@@ -82,7 +82,7 @@ describe("node scripts", () => {
     const dir = path.dirname(scriptPath("member"));
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".sh")).map((f) => path.join(dir, f));
     it("finds every script the code runs", () => {
-        const used: NodeScript[] = ["member", "join-ticket", "membership", "etcd-certs", "etcd-member", "host-prepare", "host-release", "vip-apply", "vip-announce", "lb-apply"];
+        const used: NodeScript[] = ["member", "join-ticket", "membership", "etcd-certs", "etcd-member", "host-prepare", "host-release", "vip-apply", "vip-handover", "lb-apply"];
         for (const file of [...used.map(scriptPath), localScriptPath("leave")]) assert.ok(files.includes(file), file);
     });
     for (const file of files) {

@@ -147,6 +147,31 @@ describe("plan diff", function () {
         assert.match(line(md, "Kept nodes `h1`, `h2` and `h3`: remote Command `<replica>-keepalived`"), /`stdin` text changed/);
     });
 
+    it("matches a resource that moved under an alias to the one it was: no delete, no create", async () => {
+        const head = await plan(onprem(["h1", "h2", "h3"]));
+        // The plan as it was before keepalived moved under Vip and haproxy under LoadBalancer:
+        // each moved resource at its alias, the one URN it had.
+        const moved = head.resources.filter((r) => r.options.aliases?.length);
+        assert.deepEqual(moved.map((r) => r.name).sort(), ["h1-haproxy", "h1-keepalived", "h1-vip-interface", "h2-haproxy", "h2-keepalived", "h2-vip-interface", "h3-haproxy", "h3-keepalived", "h3-vip-interface"]);
+        const nodeOf = (r: Plan["resources"][number]) => head.resources.find((n) => n.type === "haplane:index:ControlPlaneNode" && r.name.startsWith(`${n.name}-`))!;
+        for (const r of moved) assert.deepEqual(r.options.aliases, [`urn:pulumi:test::haplane::haplane:index:ControlPlaneNode$command:remote:Command::${r.name}`], r.name);
+        const base: Plan = {
+            ...head,
+            resources: head.resources
+                .filter((r) => !r.name.endsWith("-vip-handover"))
+                .map((r) => (r.options.aliases?.length ? { ...r, urn: r.options.aliases[0], parent: nodeOf(r).urn, options: { ...r.options, aliases: [] } } : r)),
+        };
+        const { review } = compare(base, head);
+        assert.deepEqual(
+            review.diff.changes.map((c) => `${c.op} ${c.name}`).sort(),
+            ["create h1-vip-handover", "create h2-vip-handover", "create h3-vip-handover"],
+            "only what is new; the moved ones are neither deleted nor created",
+        );
+        // Without the aliases the same pair is a delete and a create of every moved resource.
+        const unaliased: Plan = { ...head, resources: head.resources.map((r) => ({ ...r, options: { ...r.options, aliases: [] } })) };
+        assert.equal(compare(base, unaliased).review.diff.changes.filter((c) => c.op === "delete").length, moved.length);
+    });
+
     it("flags the replacement of a surviving node (zone moved) without a quorum flag while a majority stays", async () => {
         const moved = gce(["a", "b", "c"]);
         (moved.controlPlane as { replicas: { name: string; zone: string }[] }).replicas[1].zone = "europe-west1-e";

@@ -9,7 +9,9 @@ import { EndpointHolder } from "../../planning/endpoint";
 import type { OnpremStackConfig } from "../../config/schema";
 import { EndpointAddress, LoadBalancerArgs, Platform } from "../types";
 import { OnpremContext } from "./context";
+import { onpremHaproxyOnNode } from "./haproxy";
 import { onpremEtcdHost, onpremHost } from "./host";
+import { onpremVipOnNode } from "./vip";
 
 export const onpremPlatform: Platform<OnpremStackConfig> = {
     name: "onprem",
@@ -23,10 +25,12 @@ export const onpremPlatform: Platform<OnpremStackConfig> = {
     observeEndpointHolder: () => pulumi.output<EndpointHolder>("free"),
     machine: onpremHost,
     etcdHost: onpremEtcdHost,
+    endpointOnNode: onpremVipOnNode,
     loadBalancer(ctx: OnpremContext, args: LoadBalancerArgs) {
-        // haproxy runs on every host (see host.ts); joins need the founder's to be serving.
-        return { frontend: args.endpoint.address.apply((vip) => `haproxy on every host at ${vip}`), ready: args.members[0].machine.resources };
+        // haproxy runs on every host (haproxy.ts); joins need the founder's, and its keepalived.
+        return { frontend: args.endpoint.address.apply((vip) => `haproxy on every host at ${vip}`), ready: args.members[0].onNode };
     },
+    loadBalancerOnNode: onpremHaproxyOnNode,
     // DNS for the VIP is the site's; the name is still used in certificates and kubeconfigs.
     dnsRecord: () => undefined,
 };

@@ -18,7 +18,7 @@ needed=(jq etcdctl kubeadm)
 packages=(jq etcd-client gpg ca-certificates)
 # An etcd host issues members' certificates with kubeadm, so it gets kubeadm too.
 if [[ ,$roles, == *,control-plane,* ]]; then
-    # arping: the VIP handover's announcement (vip-announce.sh).
+    # arping: the VIP handover's announcement (vip-handover.sh).
     needed+=(keepalived haproxy curl arping)
     packages+=(keepalived haproxy curl iputils-arping)
     if [[ $kubeadm_mode == real ]]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local half of a delete-time action: a member's removal (run on its sponsor), an on-prem
-# host's release (run on the host) or a leaving host's VIP handover (run on each remaining
-# replica). Runs where Pulumi runs.
+# host's release (run on the host) or a leaving host's VIP handover (run on that host, then on
+# each other replica). Runs where Pulumi runs.
 # usage: leave.sh arm|remove
 #   arm    (create/update): only checks that the SSH key and the client configuration parse;
 #   remove (delete):        runs REMOTE_COMMAND on each of HOSTS over SSH in turn, with

@@ -146,8 +146,7 @@ describe("on-prem plans", function () {
         const p = plans.get(3)!;
         for (const name of ["h1", "h2", "h3"]) {
             const release = find(p, "command:local:Command", `${name}-release`);
-            const handover = find(p, "command:local:Command", `${name}-vip-handover`);
-            assert.deepEqual([...release.dependsOn].sort(), [find(p, "command:remote:Command", name).urn, handover.urn].sort(), "the handover's delete runs after the release");
+            assert.deepEqual(release.dependsOn, [find(p, "command:remote:Command", name).urn]);
             const env = release.inputs.environment as Record<string, string>;
             assert.equal(env.ON_UNREACHABLE, "skip");
             assert.ok(env.REMOTE_COMMAND.endsWith("'host-release'"));
@@ -156,24 +155,56 @@ describe("on-prem plans", function () {
         }
     });
 
-    it("hands the VIP over after a leaving host's release: the remaining replicas announce it, skipping dead ones", async () => {
+    it("hands the VIP over when a host leaves: the leaving host first, then every other host, skipping dead ones", async () => {
         const p = plans.get(3)!;
-        for (const name of ["h1", "h2", "h3"]) {
+        const all = hosts(["h1", "h2", "h3"]);
+        for (const { name, address } of all) {
             const handover = find(p, "command:local:Command", `${name}-vip-handover`);
             const env = handover.inputs.environment as Record<string, string>;
             assert.equal(env.ACTION, "VIP handover");
             assert.equal(env.MEMBER, name);
-            const others = hosts(["h1", "h2", "h3"]).filter((h) => h.name !== name).map((h) => h.address);
-            assert.deepEqual(env.HOSTS.split("\n"), others);
+            assert.deepEqual(env.HOSTS.split("\n"), [address, ...all.filter((h) => h.name !== name).map((h) => h.address)]);
             assert.equal(env.ON_UNREACHABLE, "skip");
-            assert.ok(env.REMOTE_COMMAND.endsWith(`'vip-announce' '${VIP}'`), env.REMOTE_COMMAND);
-            assert.deepEqual(handover.dependsOn, [], "its delete waits on nothing but the release");
+            assert.ok(env.REMOTE_COMMAND.endsWith(`'vip-handover' '${VIP}' '${address}'`), env.REMOTE_COMMAND);
+            // It waits for nothing of the membership, so it runs at the start of a run's deletes;
+            // depending on the host makes it a dependent in a break-glass destroy of the host.
+            const host = [find(p, "command:remote:Command", name).urn, find(p, "command:local:Command", `${name}-release`).urn].sort();
+            assert.deepEqual(handover.dependsOn, host);
+            assert.ok(!find(p, "command:local:Command", `${name}-removal`).dependsOn.includes(handover.urn));
         }
         const single = plans.get(1)!;
-        assert.equal((find(single, "command:local:Command", "h1-vip-handover").inputs.environment as Record<string, string>).HOSTS, "", "no one to hand over to");
+        assert.equal((find(single, "command:local:Command", "h1-vip-handover").inputs.environment as Record<string, string>).HOSTS, "198.18.0.11", "only the host itself");
         const off = await plan(onprem(["h1", "h2", "h3"], { onprem: { keepalived: { enabled: false } } }));
         assert.equal(off.resources.filter((r) => r.name.endsWith("-vip-handover")).length, 0, "the site's load balancer holds the VIP");
-        assert.deepEqual(find(off, "command:local:Command", "h1-release").dependsOn, [find(off, "command:remote:Command", "h1").urn]);
+    });
+
+    it("declares keepalived under Vip and haproxy under LoadBalancer at every count, each waiting for its host", () => {
+        for (const [n, p] of plans) {
+            const lb = find(p, "haplane:index:LoadBalancer", "api");
+            const vip = find(p, "haplane:index:Vip", "endpoint");
+            for (const name of NAMES.slice(0, n)) {
+                const host = [find(p, "command:remote:Command", name).urn, find(p, "command:local:Command", `${name}-release`).urn].sort();
+                for (const piece of [`${name}-keepalived`, `${name}-vip-interface`, `${name}-vip-handover`]) {
+                    const r = find(p, piece.endsWith("handover") ? "command:local:Command" : "command:remote:Command", piece);
+                    assert.equal(r.parent, vip.urn, `${n}: ${piece}`);
+                }
+                const haproxy = find(p, "command:remote:Command", `${name}-haproxy`);
+                assert.equal(haproxy.parent, lb.urn, `${n}: ${name}-haproxy`);
+                assert.deepEqual(haproxy.dependsOn, host);
+                assert.deepEqual(find(p, "command:remote:Command", `${name}-vip-interface`).dependsOn, host);
+            }
+            // The founder's init waits for its keepalived (the VIP) and haproxy; joins wait for their own.
+            for (const name of NAMES.slice(0, n)) {
+                const member = find(p, "command:remote:Command", `${name}-member`);
+                for (const piece of ["keepalived", "haproxy"]) assert.ok(member.dependsOn.includes(find(p, "command:remote:Command", `${name}-${piece}`).urn), `${n}: ${name}-member waits for its ${piece}`);
+            }
+        }
+        // Joins reach the cluster through the founder's haproxy and keepalived.
+        const ticket = find(plans.get(3)!, "command:remote:Command", "h2-ticket");
+        for (const piece of ["h1-keepalived", "h1-haproxy"]) assert.ok(ticket.dependsOn.includes(find(plans.get(3)!, "command:remote:Command", piece).urn), piece);
+        // A single host turns its haproxy off rather than leaving the last configuration running.
+        assert.equal(stdin(plans.get(1)!, "h1-haproxy").enabled, false);
+        assert.equal(stdin(plans.get(3)!, "h1-haproxy").enabled, true);
     });
 
     it("keeps the SSH key secret everywhere", () => {
