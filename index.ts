@@ -8,3 +8,6 @@ export const endpointAddress = outputs.endpointAddress;
 export const endpointMode = outputs.endpointMode;
 export const endpointHandoff = outputs.endpointHandoff;
 export const replicas = outputs.replicas;
+export const kubeconfig = outputs.kubeconfig;
+export const clusterCaCertificate = outputs.clusterCaCertificate;
+export const kubeconfigExpires = outputs.kubeconfigExpires;

@@ -12,7 +12,7 @@ import { EtcdClient } from "./ExternalEtcdCluster";
 import { joinStep } from "./membership/join";
 import { leaveStep } from "./membership/leave";
 import { MemberPlan, planMembership } from "./planning/membership";
-import { kubeadmMembership, MembershipCommands } from "./render/commands";
+import { MembershipCommands } from "./render/commands";
 
 export interface EtcdClusterArgs {
     /** The stack config: SSH settings, kubeadm's configuration, the topology. */
@@ -27,8 +27,8 @@ export interface EtcdClusterArgs {
     sshPrivateKey: pulumi.Output<string>;
     /** Joins discover the cluster through the endpoint: it serves the founder once these exist. */
     endpointReady: pulumi.Resource[];
-    /** What runs for each membership step (default: kubeadm and etcdctl). */
-    membership?: MembershipCommands;
+    /** What runs for each membership step (kubeadm and etcdctl on real nodes). */
+    membership: MembershipCommands;
     /** External etcd: the API servers use it instead of kubeadm's own etcd. */
     externalEtcd?: EtcdClient;
 }
@@ -51,7 +51,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
         super("haplane:index:EtcdCluster", name, {}, opts);
         const { config, sshPrivateKey } = args;
         const external = args.externalEtcd;
-        const run = args.membership ?? kubeadmMembership(external ? "external" : "stacked", config.kubeadm.dryRun ? "dry-run" : "real");
+        const run = args.membership;
         const nodes = new Map(args.nodes.map((n) => [n.replica.name, n]));
         const plans = planMembership(args.nodes.map((n) => n.replica));
         const joinContext = {

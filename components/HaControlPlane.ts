@@ -11,7 +11,8 @@ import { apiEndpoint } from "./planning/apiEndpoint";
 import { endpointMode } from "./planning/endpoint";
 import { ClusterContext, Platform } from "./platform/types";
 import { renderCloudInit } from "./render/cloudInit";
-import { MembershipCommands } from "./render/commands";
+import { readAdminAccess } from "./adminAccess";
+import { kubeadmMembership, MembershipCommands } from "./render/commands";
 import { Vip } from "./Vip";
 
 export interface HaControlPlaneArgs {
@@ -32,6 +33,12 @@ export class HaControlPlane extends pulumi.ComponentResource {
     readonly endpointMode: "node" | "loadBalancer";
     /** Where the endpoint address lives; says when a second `pulumi up` is needed. */
     readonly endpointHandoff: pulumi.Output<string>;
+    /** The cluster admin's kubeconfig (a Pulumi secret; server: the endpoint); undefined with kubeadm.dryRun. */
+    readonly kubeconfig: pulumi.Output<string | undefined>;
+    /** The cluster CA's certificate (PEM). */
+    readonly clusterCaCertificate: pulumi.Output<string | undefined>;
+    /** When the kubeconfig's admin credentials expire (ISO 8601; kubeadm issues them for a year). */
+    readonly kubeconfigExpires: pulumi.Output<string | undefined>;
     readonly replicas: pulumi.Output<{ name: string; zone: string; internalIp: string; externalIp: string | undefined }[]>;
     readonly nodes: ControlPlaneNode[];
     readonly vip: Vip;
@@ -87,6 +94,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
             this.externalEtcd = new ExternalEtcdCluster("external-etcd", { config, hosts: this.etcdHosts(ctx, platform), sshPrivateKey }, { parent: this });
         }
 
+        const membership = args.membership ?? kubeadmMembership(config.etcd.topology, config.kubeadm.dryRun ? "dry-run" : "real");
         this.etcd = new EtcdCluster(
             "etcd",
             {
@@ -96,7 +104,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 endpointAddress: this.vip.address,
                 sshPrivateKey,
                 endpointReady: this.loadBalancer?.ready ?? [...this.nodes[0].machine.resources, ...onNode(this.nodes[0])],
-                membership: args.membership,
+                membership,
                 externalEtcd: this.externalEtcd?.client,
             },
             { parent: this },
@@ -105,6 +113,21 @@ export class HaControlPlane extends pulumi.ComponentResource {
         this.endpointAddress = this.vip.address;
         this.apiServerUrl = this.vip.address.apply((a) => apiEndpoint(config.endpoint, a).url);
         this.endpointHandoff = this.vip.plan.apply((p) => p.status);
+        // A dry run of kubeadm writes no admin kubeconfig.
+        const access = config.kubeadm.dryRun
+            ? undefined
+            : readAdminAccess({
+                  config,
+                  node: this.nodes.find((n) => n.replica.name === this.etcd.members[0].plan.name)!,
+                  member: this.etcd.members[0].join,
+                  sshPrivateKey,
+                  run: membership,
+                  serverUrl: this.apiServerUrl,
+                  parent: this,
+              });
+        this.kubeconfig = access?.kubeconfig ?? pulumi.output<string | undefined>(undefined);
+        this.clusterCaCertificate = access?.caCertificate ?? pulumi.output<string | undefined>(undefined);
+        this.kubeconfigExpires = access?.expires ?? pulumi.output<string | undefined>(undefined);
         this.replicas = pulumi.all(
             this.nodes.map((n) =>
                 pulumi.all([n.internalIp, n.externalIp]).apply(([internalIp, externalIp]) => ({
@@ -121,6 +144,9 @@ export class HaControlPlane extends pulumi.ComponentResource {
             endpointMode: this.endpointMode,
             endpointHandoff: this.endpointHandoff,
             replicas: this.replicas,
+            kubeconfig: this.kubeconfig,
+            clusterCaCertificate: this.clusterCaCertificate,
+            kubeconfigExpires: this.kubeconfigExpires,
         });
     }
 

@@ -14,5 +14,9 @@ export function haplaneProgram() {
         /** Says when a load balancer -> node handoff needs one more `pulumi up`. */
         endpointHandoff: cluster.endpointHandoff,
         replicas: cluster.replicas,
+        /** The cluster admin's kubeconfig, a secret: `pulumi stack output kubeconfig --show-secrets`. */
+        kubeconfig: cluster.kubeconfig,
+        clusterCaCertificate: cluster.clusterCaCertificate,
+        kubeconfigExpires: cluster.kubeconfigExpires,
     };
 }

@@ -106,6 +106,11 @@ export class EngineStack {
         return JSON.parse(this.check(this.pulumi(["stack", "output", "--json", "--stack", this.options.stack]), "stack output").stdout);
     }
 
+    /** One stack output with secrets shown (for a file the caller keeps private; never log it). */
+    secretOutput(name: string): string {
+        return this.check(this.pulumi(["stack", "output", name, "--show-secrets", "--stack", this.options.stack]), "stack output").stdout.trim();
+    }
+
     /** URN of a resource in the current state, by type and name. */
     urn(type: string, name: string): string {
         const r = this.check(this.pulumi(["stack", "export", "--stack", this.options.stack]), "stack export");

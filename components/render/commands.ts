@@ -34,12 +34,15 @@ export interface MembershipCommands {
     prepareJoin(desired: string[]): string;
     /** On the sponsor: remove `name` from etcd (moving leadership first if it leads). */
     remove(name: string): string;
+    /** On member `name`: print its admin kubeconfig (a secret), as kubeadm wrote it. */
+    adminKubeconfig(name: string): string;
 }
 
 export type NodeScript =
     | "member"
     | "join-ticket"
     | "membership"
+    | "admin-kubeconfig"
     // external etcd
     | "etcd-certs"
     | "etcd-member"
@@ -85,5 +88,6 @@ export function kubeadmMembership(topology: "stacked" | "external", kubeadmMode:
         // External etcd's departures are the EtcdCluster's (removed before each add).
         prepareJoin: (desired) => (topology === "stacked" && kubeadmMode === "real" ? scriptCommand("membership", ["prune", "stacked", desired.join(",")]) : "true"),
         remove: (name) => scriptCommand("membership", ["remove", topology === "stacked" ? "stacked" : "node", name]),
+        adminKubeconfig: () => scriptCommand("admin-kubeconfig"),
     };
 }

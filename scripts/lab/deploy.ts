@@ -8,12 +8,12 @@ import * as path from "path";
 import { EngineStack, MAIN_PROJECT_DIR, toolchainDir, useToolchain } from "../pulumiStack";
 import { formatApiHealth, readApiHealth } from "./apiHealth";
 import { formatHealth, LabHealth, readHealth } from "./health";
-import { LAB_DIR, LabHost, labHosts, labKeyPath, labSsh, labUp } from "./hosts";
+import { LAB_DIR, LabHost, labHosts, labKeyPath, labUp } from "./hosts";
 import { LAB_STACK, LAB_VIP, labStackSettings, LabTopology, LabTuning } from "./stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 export const STACK_DIR = path.join(LAB_DIR, "stack");
-/** The cluster's admin kubeconfig, fetched from the founder after every deploy (server: the VIP). */
+/** The cluster's admin kubeconfig, the stack's `kubeconfig` output written after every deploy (server: the VIP). */
 export const ADMIN_KUBECONFIG = path.join(LAB_DIR, "admin.conf");
 
 /** Builds the offline toolchain unless its binaries are already there (then this takes no time). */
@@ -31,18 +31,15 @@ export function ensureToolchain(log: (line: string) => void): void {
 }
 
 /**
- * Copies kubeadm's admin kubeconfig from the first replica that has one to ADMIN_KUBECONFIG
- * (root-only). Its server is the controlPlaneEndpoint, the VIP, never a node's own address.
+ * Writes the stack's `kubeconfig` output (a secret: kubeadm's admin kubeconfig, its server the
+ * endpoint) to ADMIN_KUBECONFIG, root-only, and returns the path.
  */
-export function fetchAdminKubeconfig(replicas: LabHost[]): string {
-    for (const host of replicas) {
-        const r = labSsh(host, "cat /etc/kubernetes/admin.conf", { timeoutMs: 15_000, connectTimeoutSeconds: 3 });
-        if (r.status !== 0 || !r.stdout.includes("client-key-data")) continue;
-        fs.writeFileSync(ADMIN_KUBECONFIG, r.stdout, { mode: 0o600 });
-        fs.chmodSync(ADMIN_KUBECONFIG, 0o600);
-        return ADMIN_KUBECONFIG;
-    }
-    throw new Error(`lab: no replica (${replicas.map((h) => h.name).join(", ")}) has /etc/kubernetes/admin.conf`);
+export function writeAdminKubeconfig(stack: EngineStack): string {
+    const kubeconfig = stack.secretOutput("kubeconfig");
+    if (!kubeconfig.includes("client-key-data")) throw new Error("lab: the stack's kubeconfig output holds no admin credentials");
+    fs.writeFileSync(ADMIN_KUBECONFIG, `${kubeconfig}\n`, { mode: 0o600 });
+    fs.chmodSync(ADMIN_KUBECONFIG, 0o600);
+    return ADMIN_KUBECONFIG;
 }
 
 export interface LabStack {
@@ -90,7 +87,7 @@ export async function labDeploy(n: string | undefined, log: (line: string) => vo
     log(`lab: pulumi up finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const outputs = lab.stack.outputs();
     log(`endpoint: ${String(outputs.apiServerUrl ?? `https://${LAB_VIP}:6443`)} (${String(outputs.endpointMode)})`);
-    const kubeconfig = fetchAdminKubeconfig(hosts);
+    const kubeconfig = writeAdminKubeconfig(lab.stack);
     log(`admin kubeconfig: ${kubeconfig} (kubectl --kubeconfig ${kubeconfig} get --raw /readyz)`);
     log(formatApiHealth(await readApiHealth(kubeconfig)));
     log(formatHealth(lab.health(hosts)));

@@ -67,13 +67,12 @@ export function redact(value: unknown, reveal = false): unknown {
 }
 
 /** Resolves an exported value, reporting secrets as "[secret]". */
-async function resolveOutput(value: unknown): Promise<unknown> {
+async function resolveOutput(value: unknown, revealSecrets = false): Promise<unknown> {
     const output = pulumi.output(value) as unknown as { isSecret: Promise<boolean>; promise(): Promise<unknown> };
-    if (await output.isSecret) return SECRET;
+    if ((await output.isSecret) && !revealSecrets) return SECRET;
     return output.promise();
 }
 
-/** Evaluates `program` against the fake cloud and returns the plan it declares. */
 /**
  * The URNs a registration's aliases name. An alias is a URN or a spec whose unset fields are
  * the resource's own: `urn:pulumi:<stack>::<project>::<parent's type>$<type>::<name>`.
@@ -92,6 +91,7 @@ function aliasUrns(req: any, options: EvaluateOptions): string[] {
     });
 }
 
+/** Evaluates `program` against the fake cloud and returns the plan it declares. */
 export async function evaluate(options: EvaluateOptions, program: () => Record<string, unknown>): Promise<Plan> {
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
     await pulumi.runtime.setMocks(fakeCloud(options), options.project, options.stack, false);
@@ -126,7 +126,7 @@ export async function evaluate(options: EvaluateOptions, program: () => Record<s
 
     const exported = program();
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutput(value);
+    for (const [key, value] of Object.entries(exported)) outputs[key] = await resolveOutput(value, options.revealSecrets);
     // Let every registration finish; the runtime exports this wait without typing it.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await (pulumi.runtime as any).waitForRPCs();

@@ -3,6 +3,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointHolder } from "../../components/planning/endpoint";
+import { fakeAdminKubeconfig } from "./fakeKubeconfig";
 
 /** A stable address derived from a name: 10.128.x.y inside, 198.18.x.y (benchmark range) outside. */
 export function fakeAddress(name: string, internal: boolean): string {
@@ -49,6 +50,8 @@ export function fakeCloud(options: FakeCloudOptions = {}): pulumi.runtime.Mocks 
                     } else if (args.name.endsWith("-etcd-add")) {
                         // The sponsor's etcd answers at apply time; offline, say so.
                         state.stdout = JSON.stringify({ initialCluster: "(etcdctl member add answers at apply time)" });
+                    } else if (args.name === "admin-kubeconfig") {
+                        state.stdout = fakeAdminKubeconfig();
                     } else if (args.name.endsWith("-vip-interface")) {
                         // Offline, no host can be asked: the plan names the interface "detected".
                         state.stdout = "detected";

@@ -2,6 +2,7 @@
 // provider) and stand-in hosts (loopback sshd). What the mocks cannot show is checked here:
 // the order the engine really runs things in, and that the address is never held twice.
 import { strict as assert } from "assert";
+import * as YAML from "yaml";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -107,6 +108,7 @@ describe("engine: the endpoint handoff and membership order through 1 -> 3 -> 5 
                 "haplane:index:Vip::endpoint",
                 "haplane:index:EtcdCluster::etcd",
                 "command:local:Command::api",
+                "command:remote:Command::admin-kubeconfig",
                 ...replicaResources("a", true),
             ],
             update: [],
@@ -114,6 +116,14 @@ describe("engine: the endpoint handoff and membership order through 1 -> 3 -> 5 
             replace: [],
         });
         assertOrder(events, "machine-create a", "found a on 127.0.1.1");
+        assertOrder(events, "found a on 127.0.1.1", "admin-kubeconfig from a on 127.0.1.1");
+        // The kubeconfig output: a secret in the stack's outputs, its server the endpoint.
+        const outputs = cluster.stack.outputs();
+        assert.equal(outputs.kubeconfig, "[secret]");
+        const kubeconfig = YAML.parse(cluster.stack.secretOutput("kubeconfig"));
+        assert.equal(kubeconfig.clusters[0].cluster.server, outputs.apiServerUrl);
+        assert.notEqual(kubeconfig.clusters[0].cluster.server, "https://127.0.1.1:6443", "a node's own address");
+        assert.match(String(outputs.clusterCaCertificate), /^-----BEGIN CERTIFICATE-----/);
         assert.equal(cluster.holder(), "node:a");
         assert.match(String(cluster.stack.outputs().endpointHandoff), /attached to a/);
     });

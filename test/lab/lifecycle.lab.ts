@@ -21,7 +21,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ApiHealth, podLeaseFlags, readApiHealth } from "../../scripts/lab/apiHealth";
-import { ensureToolchain, fetchAdminKubeconfig, labStack, LabStack } from "../../scripts/lab/deploy";
+import { ensureToolchain, labStack, LabStack, writeAdminKubeconfig } from "../../scripts/lab/deploy";
 import { LabHealth } from "../../scripts/lab/health";
 import { cutOff, LAB_DIR, LabHost, labDown, labSsh, labStatus, labUp } from "../../scripts/lab/hosts";
 import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
@@ -276,7 +276,11 @@ class Walk {
             this.figures.push(`${label}: up ${seconds} s (the probe starts once the API exists); ${budget}`);
         }
         if (failure) throw failure;
-        this.kubeconfig = fetchAdminKubeconfig(replicas);
+        // The stack's kubeconfig output is what every read below uses: it names the VIP.
+        this.kubeconfig = writeAdminKubeconfig(this.lab.stack);
+        assert.equal(loadKubeconfig(this.kubeconfig).server, VIP_URL, "the kubeconfig output's server");
+        const expires = Date.parse(String(this.lab.stack.outputs().kubeconfigExpires));
+        assert.ok(expires - Date.now() > 300 * 86_400_000, `the admin credentials expire ${new Date(expires).toISOString()}`);
         // A just-joined API server answers /readyz after a few seconds (haproxy marks it UP two
         // checks later), and a removed one's identity lease goes stale 30 s after its last renewal.
         const converged = Date.now();
@@ -285,7 +289,7 @@ class Walk {
             90_000,
             async () => ({
                 hosts: this.lab.health(this.hosts),
-                api: await readApiHealth(this.kubeconfig!, { server: VIP_URL }),
+                api: await readApiHealth(this.kubeconfig!),
                 flags: await leaseFlags(this.kubeconfig!, replicas),
             }),
             ({ hosts, api, flags }) => {

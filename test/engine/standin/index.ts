@@ -86,5 +86,6 @@ export function standinMembership(dir: string): MembershipCommands {
         ticket: () => remote("ticket", "-"),
         prepareJoin: () => "true",
         remove: (name) => remote("remove", name),
+        adminKubeconfig: (name) => remote("admin-kubeconfig", name),
     };
 }

@@ -8,6 +8,7 @@
 #   frontend-create|frontend-update|frontend-delete a load balancer frontend holding it
 # Remote (run over SSH on a stand-in host; args DIR NAME):
 #   found|join|update|ticket|remove                membership changes
+#   admin-kubeconfig                               an admin kubeconfig as kubeadm writes it (throwaway CA)
 set -euo pipefail
 op=${1:?usage: standin.sh <op> [DIR NAME]}
 if [[ $# -ge 3 ]]; then
@@ -118,6 +119,27 @@ update)
 ticket)
     log "ticket via $host"
     jq -cn '{token: "abcdef.0123456789abcdef", caCertHash: "sha256:00", certificateKey: "00"}'
+    ;;
+admin-kubeconfig)
+    [[ -e "$DIR/members/$NAME" ]] || fail "admin-kubeconfig from $NAME, which is not a member"
+    (
+        flock 6
+        if [[ ! -e "$DIR/pki/admin.crt" ]]; then
+            mkdir -p "$DIR/pki"
+            cd "$DIR/pki"
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt -days 365 -subj /CN=kubernetes 2>/dev/null
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout admin.key -out admin.csr -subj /O=kubeadm:cluster-admins/CN=kubernetes-admin 2>/dev/null
+            openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out admin.crt -days 365 2>/dev/null
+        fi
+    ) 6>>"$DIR/pki.lock"
+    log "admin-kubeconfig from $NAME on $host"
+    # JSON is YAML: the shape of kubeadm's admin.conf, its server a node's own address as a
+    # stand-in for what must be replaced.
+    jq -n --arg ca "$(base64 -w0 "$DIR/pki/ca.crt")" --arg crt "$(base64 -w0 "$DIR/pki/admin.crt")" --arg key "$(base64 -w0 "$DIR/pki/admin.key")" --arg server "https://$host:6443" \
+        '{apiVersion: "v1", kind: "Config", clusters: [{name: "kubernetes", cluster: {server: $server, "certificate-authority-data": $ca}}],
+          users: [{name: "kubernetes-admin", user: {"client-certificate-data": $crt, "client-key-data": $key}}],
+          contexts: [{name: "kubernetes-admin@kubernetes", context: {cluster: "kubernetes", user: "kubernetes-admin"}}],
+          "current-context": "kubernetes-admin@kubernetes"}'
     ;;
 remove)
     (
