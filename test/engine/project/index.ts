@@ -19,3 +19,6 @@ const cluster = new HaControlPlane(config.clusterName, {
 export const endpointMode = cluster.endpointMode;
 export const endpointHandoff = cluster.endpointHandoff;
 export const replicas = cluster.replicas;
+export const apiServerUrl = cluster.apiServerUrl;
+export const kubeconfig = cluster.kubeconfig;
+export const clusterCaCertificate = cluster.clusterCaCertificate;
