@@ -103,6 +103,14 @@ remove_member() {
         fi
         [[ $attempt -lt 5 ]] || { echo "haplane: could not remove etcd member $leaving after 5 attempts" >&2; return 1; }
         sleep 5
+        # A removal can take effect although its answer was lost (a leader that removes
+        # itself steps down mid-request: "server stopped"); then the member is gone.
+        # (An empty list is a failed read, not a removal.)
+        members=$(etcd member list 2>/dev/null || true)
+        if [[ -n $members && -z $(field "$leaving" 1) ]]; then
+            echo "haplane: removed etcd member $leaving ($id; its first answer was lost)"
+            return 0
+        fi
     done
 }
 
