@@ -88,7 +88,8 @@ export class HaControlPlane extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        const onNode = (n: ControlPlaneNode) => [...(endpointOnNodes.get(n.replica.name) ?? []), ...(this.loadBalancer?.onNodes.get(n.replica.name) ?? [])];
+        // What each node's join waits for on it: the endpoint's pieces, and the load balancer's.
+        const onNodes = this.loadBalancer?.onNodes ?? endpointOnNodes;
 
         if (config.etcd.topology === "external") {
             this.externalEtcd = new ExternalEtcdCluster("external-etcd", { config, hosts: this.etcdHosts(ctx, platform), sshPrivateKey }, { parent: this });
@@ -100,10 +101,10 @@ export class HaControlPlane extends pulumi.ComponentResource {
             {
                 config,
                 nodes: this.nodes,
-                endpointOnNodes: new Map(this.nodes.map((n) => [n.replica.name, onNode(n)])),
+                endpointOnNodes: onNodes,
                 endpointAddress: this.vip.address,
                 sshPrivateKey,
-                endpointReady: this.loadBalancer?.ready ?? [...this.nodes[0].machine.resources, ...onNode(this.nodes[0])],
+                endpointReady: this.loadBalancer?.ready ?? [...this.nodes[0].machine.resources, ...(onNodes.get(this.nodes[0].replica.name) ?? [])],
                 membership,
                 externalEtcd: this.externalEtcd?.client,
             },

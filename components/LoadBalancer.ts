@@ -29,7 +29,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly frontend: pulumi.Output<string | undefined>;
     /** What joins wait for: the endpoint serves the founder (undefined below two replicas). */
     readonly ready?: pulumi.Resource[];
-    /** Per replica, the load balancer's pieces on its node (on-prem: haproxy). */
+    /** Per replica, the endpoint's and the load balancer's pieces on its node (on-prem: keepalived, haproxy). */
     readonly onNodes: Map<string, pulumi.Resource[]>;
 
     /** Whether the cluster has a LoadBalancer: from two replicas, or at any count where it has pieces on the nodes. */
@@ -41,7 +41,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
         super("haplane:index:LoadBalancer", name, {}, opts);
         const { ctx, platform, endpoint, nodes } = args;
         const onNode = platform.loadBalancerOnNode?.bind(platform);
-        this.onNodes = new Map(nodes.map((n) => [n.replica.name, onNode ? onNode(ctx, endpoint, { replica: n.replica, machine: n.machine, node: n }, this) : []]));
+        this.onNodes = new Map(
+            nodes.map((n) => [
+                n.replica.name,
+                [...(args.endpointOnNodes.get(n.replica.name) ?? []), ...(onNode ? onNode(ctx, { replica: n.replica, machine: n.machine, node: n }, this) : [])],
+            ]),
+        );
         if (endpointMode(nodes.length) === "loadBalancer") {
             const result = platform.loadBalancer(
                 ctx,
@@ -50,7 +55,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     members: nodes.map((n) => ({
                         replica: n.replica,
                         machine: n.machine,
-                        onNode: [...n.machine.resources, ...(args.endpointOnNodes.get(n.replica.name) ?? []), ...this.onNodes.get(n.replica.name)!],
+                        onNode: [...n.machine.resources, ...this.onNodes.get(n.replica.name)!],
                     })),
                     // The node that held the address must have released it (an in-place update
                     // of a resource that stays declared) before the frontend claims it.

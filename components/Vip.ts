@@ -47,6 +47,6 @@ export class Vip extends pulumi.ComponentResource {
     placeOn(nodes: ControlPlaneNode[]): Map<string, pulumi.Resource[]> {
         const { ctx, platform } = this.args;
         const onNode = platform.endpointOnNode?.bind(platform);
-        return new Map(nodes.map((n) => [n.replica.name, onNode ? onNode(ctx, this.endpoint, { replica: n.replica, machine: n.machine, node: n }, this) : []]));
+        return new Map(nodes.map((n) => [n.replica.name, onNode ? onNode(ctx, { replica: n.replica, machine: n.machine, node: n }, this) : []]));
     }
 }

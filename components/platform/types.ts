@@ -102,7 +102,7 @@ export interface Platform<C extends StackConfig = StackConfig> {
      * its handover when the host leaves), declared under Vip. Returns what a join on the node
      * waits for.
      */
-    endpointOnNode?(ctx: ClusterContext<C>, endpoint: EndpointAddress, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
+    endpointOnNode?(ctx: ClusterContext<C>, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
     /** The frontend, from two replicas. */
     loadBalancer(ctx: ClusterContext<C>, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancerResult;
     /**
@@ -110,7 +110,7 @@ export interface Platform<C extends StackConfig = StackConfig> {
      * LoadBalancer at every replica count, so that they follow the nodes down to one (and turn
      * themselves off there). Returns what a join on the node waits for.
      */
-    loadBalancerOnNode?(ctx: ClusterContext<C>, endpoint: EndpointAddress, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
+    loadBalancerOnNode?(ctx: ClusterContext<C>, node: NodeArgs, parent: pulumi.Resource): pulumi.Resource[];
     /** Optional DNS record pointing at the endpoint address. */
     dnsRecord(ctx: ClusterContext<C>, endpoint: EndpointAddress, parent: pulumi.Resource): pulumi.Resource | undefined;
 }

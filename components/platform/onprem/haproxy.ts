@@ -6,11 +6,11 @@ import * as command from "@pulumi/command";
 import { sshConnection } from "../../connection";
 import { scriptCommand } from "../../render/commands";
 import { renderHaproxyCfg } from "../../render/haproxy";
-import { EndpointAddress, NodeArgs } from "../types";
+import { NodeArgs } from "../types";
 import { OnpremContext } from "./context";
 import { hostAddress } from "./host";
 
-export function onpremHaproxyOnNode(ctx: OnpremContext, _endpoint: EndpointAddress, args: NodeArgs, parent: pulumi.Resource): pulumi.Resource[] {
+export function onpremHaproxyOnNode(ctx: OnpremContext, args: NodeArgs, parent: pulumi.Resource): pulumi.Resource[] {
     const { config } = ctx;
     const name = args.replica.name;
     const port = config.endpoint.port;

@@ -8,11 +8,11 @@ import { sshConnection } from "../../connection";
 import { scriptCommand, scriptText } from "../../render/commands";
 import { apiServerTrackScript, priorityFor, renderKeepalivedConf, vridFor } from "../../render/keepalived";
 import { sshDeleteHook } from "../../sshHook";
-import { EndpointAddress, NodeArgs } from "../types";
+import { NodeArgs } from "../types";
 import { OnpremContext } from "./context";
 import { hostAddress } from "./host";
 
-export function onpremVipOnNode(ctx: OnpremContext, _endpoint: EndpointAddress, args: NodeArgs, parent: pulumi.Resource): pulumi.Resource[] {
+export function onpremVipOnNode(ctx: OnpremContext, args: NodeArgs, parent: pulumi.Resource): pulumi.Resource[] {
     const { config, sshPrivateKey } = ctx;
     const name = args.replica.name;
     const address = hostAddress(ctx, name);
