@@ -2,6 +2,7 @@
 // (ControlPlaneNode), load balancer (LoadBalancer, from two replicas), haplane's own etcd when
 // external (ExternalEtcdCluster, on-prem), and membership (EtcdCluster). ARCHITECTURE.md maps it.
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { StackConfig } from "./config/schema";
 import { ControlPlaneNode } from "./ControlPlaneNode";
 import { EtcdCluster } from "./EtcdCluster";
@@ -14,6 +15,9 @@ import { renderCloudInit } from "./render/cloudInit";
 import { readAdminAccess } from "./adminAccess";
 import { kubeadmMembership, MembershipCommands } from "./render/commands";
 import { Vip } from "./Vip";
+import { clusterProvider } from "./clusterProvider";
+import { InClusterHa } from "./InClusterHa";
+import { haProfiles } from "./planning/haPresets";
 
 export interface HaControlPlaneArgs {
     /** The validated stack config, its replicas placed (components/config/parse.ts). */
@@ -45,6 +49,10 @@ export class HaControlPlane extends pulumi.ComponentResource {
     readonly loadBalancer?: LoadBalancer;
     readonly etcd: EtcdCluster;
     readonly externalEtcd?: ExternalEtcdCluster;
+    /** A Kubernetes provider for this cluster, usable once its API serves; undefined with kubeadm.dryRun. */
+    readonly provider?: k8s.Provider;
+    /** The in-cluster HA profiles applied (CoreDNS's first), by name. */
+    readonly inClusterHa: InClusterHa[] = [];
 
     constructor(name: string, args: HaControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("haplane:index:HaControlPlane", name, {}, opts);
@@ -129,6 +137,14 @@ export class HaControlPlane extends pulumi.ComponentResource {
         this.kubeconfig = access?.kubeconfig ?? pulumi.output<string | undefined>(undefined);
         this.clusterCaCertificate = access?.caCertificate ?? pulumi.output<string | undefined>(undefined);
         this.kubeconfigExpires = access?.expires ?? pulumi.output<string | undefined>(undefined);
+        if (access) {
+            this.provider = clusterProvider({ apiServerUrl: this.apiServerUrl, kubeconfig: access.kubeconfig, caCertificate: access.caCertificate, parent: this });
+            // Through the provider only, not after every member: a break-glass destroy of one
+            // replica must not reach them. Replicas that find no node yet wait for the joins.
+            for (const profile of haProfiles(config, replicas.length)) {
+                this.inClusterHa.push(new InClusterHa(profile.name, { profile, provider: this.provider }, { parent: this }));
+            }
+        }
         this.replicas = pulumi.all(
             this.nodes.map((n) =>
                 pulumi.all([n.internalIp, n.externalIp]).apply(([internalIp, externalIp]) => ({

@@ -8,6 +8,8 @@
 #   kubeadm, kube-apiserver, kube-controller-manager and kube-scheduler, which the engine tier
 #   uses to validate the kubeadm configuration haplane renders and the component flags it
 #   carries, and kubelet and kubectl, which the lab's hosts run for a real control plane;
+# - the Pulumi Kubernetes provider 4.25.0 (tools/kubernetes-provider-build), with which the
+#   lab applies the program's Kubernetes resources to its real control plane;
 # - actionlint, which the workflows tier (npm run test:workflows) runs on .github/workflows;
 # - for the lab's real control plane, the rest of what kubeadm 1.32.5 runs: etcd, etcdctl and
 #   etcdutl v3.5.16 (tools/etcd-build), pause 3.10 (compiled from k8s.io/kubernetes's
@@ -17,7 +19,7 @@
 #   scripts/toolchain.sh [--without-command] [--without-kubeadm] [--without-control-plane]
 #                        [--without-node] [--without-actionlint] [--without-etcd]
 #                        [--without-coredns] [--without-images] [--without-lab]
-#                        [--with-kubernetes]
+#                        [--without-kubernetes]
 #
 # Cold build times here (2 cores, empty Go build cache, module cache filled; each piece after
 # the ones before it, which share packages with it) and module downloads:
@@ -28,6 +30,8 @@
 #                             280 s); also skips the images
 #   --without-node            kubelet and kubectl (about 75 s, 2 MB more)
 #   --without-actionlint      actionlint (about 40 s, 5 MB)
+#   --without-kubernetes      the Kubernetes provider (about 14 minutes alone, 160 MB binary;
+#                             4.7 GB of Go build cache)
 #   --without-etcd            etcd, etcdctl, etcdutl (about 60 s after the above, 2 minutes
 #                             alone; 37 MB of modules, many shared); also skips the images
 #   --without-coredns         CoreDNS and its image (about 190 s; 190 MB of modules: it links
@@ -36,8 +40,7 @@
 #   --without-lab             all of the lab's pieces: the same as --without-node
 #                             --without-etcd --without-images
 # A second run takes a few seconds.
-# --with-kubernetes also builds the kubernetes provider, whose pinned module the proxy does not
-# serve: that is reported at the end and makes the run exit 1.
+# A pinned module the proxy does not serve is reported at the end and makes the run exit 1.
 #
 # Kubernetes, etcd and CoreDNS are built with go1.23.8 (GOTOOLCHAIN=go1.23.8: the go command
 # fetches that release from the module proxy once); see CLUSTER_GO below for why. The rest is
@@ -58,7 +61,8 @@
 #                            images.json: [{"ref": ..., "file": ...}], file relative to images/.
 #                            `ctr -n k8s.io images import --base-name <ref without :tag> <file>`
 #                            names the image exactly <ref>, the name kubeadm asks for
-#   providers/ pulumi-home/  the command provider, installed as a plugin of pulumi-home
+#   providers/ pulumi-home/  the command and Kubernetes providers, installed as plugins of
+#                            pulumi-home
 #   work/ logs/ stamps/      build trees, one log per build step, one stamp per piece
 # A stamp holds the key a piece was built with (versions, Go release, a hash of the wrapper
 # module's go.mod and go.sum or of the sources; for an image, the hashes of the binaries in it
@@ -83,7 +87,7 @@ WITH_ACTIONLINT=true
 WITH_ETCD=true
 WITH_COREDNS=true
 WITH_IMAGES=true
-WITH_KUBERNETES=false
+WITH_KUBERNETES=true
 for arg in "$@"; do
   case "$arg" in
     --without-command) WITH_COMMAND=false ;;
@@ -95,7 +99,7 @@ for arg in "$@"; do
     --without-coredns) WITH_COREDNS=false ;;
     --without-images) WITH_IMAGES=false ;;
     --without-lab) WITH_NODE=false; WITH_ETCD=false; WITH_IMAGES=false ;;
-    --with-kubernetes) WITH_KUBERNETES=true ;;
+    --without-kubernetes) WITH_KUBERNETES=false ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "toolchain.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac

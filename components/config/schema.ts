@@ -12,6 +12,7 @@ import { gceProfile, gceStack } from "../platform/gce/config";
 import { onpremProfile, onpremStack } from "../platform/onprem/config";
 import { placeReplicas, Replica } from "../planning/placement";
 import { PlatformProfile } from "./profile";
+import { checkAddonRules } from "./addons";
 import { checkMembershipRules, checkReplicaSpec, RuleProblem } from "./rules";
 
 export { DEFAULT_LEADER_ELECTION, KUBERNETES_LEADER_ELECTION } from "./sections";
@@ -64,6 +65,7 @@ export const stackConfigSchema = z.discriminatedUnion("platform", STACKS).transf
     const placement = placeReplicas(profile, cfg.controlPlane.replicas, cfg.controlPlane.zones);
     const zones = { name: profile.name, regionOfZone: profile.regionOfZone, region: profile.region(cfg) };
     if (report(checkMembershipRules(placement, Array.isArray(cfg.controlPlane.replicas), zones)) || report(profile.checkPlaced(cfg, placement))) return z.NEVER;
+    if (report(checkAddonRules(cfg, placement.length))) return z.NEVER;
     return { ...cfg, placement };
 });
 

@@ -2,6 +2,7 @@
 // rules run in the program, in the offline plan and in unit tests. Each platform adds its own
 // section and stack shape in components/platform/<name>/config.ts; schema.ts joins them.
 import { z } from "zod";
+import { addons } from "./addons";
 import { grammarString } from "./grammar";
 
 // Every string key has a grammar (./grammar.ts): no value from config can carry shell, YAML or
@@ -157,6 +158,8 @@ export const commonStackShape = {
     /** Who may SSH to the nodes. */
     adminCidrs: z.array(cidr).min(1, "must list at least one CIDR allowed to SSH to the nodes"),
     ssh: ssh,
+    /** In-cluster HA: CoreDNS (`ha`) and profiles for systems the user installed. */
+    addons: addons.prefault({}),
 };
 
 /** A platform's stack: `platform` as the discriminator, the shared keys, and its own (which may replace a shared one). */

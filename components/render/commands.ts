@@ -55,7 +55,7 @@ export type NodeScript =
     | "vip-handover"
     | "lb-apply";
 /** Scripts that run where Pulumi runs. */
-export type LocalScript = "leave";
+export type LocalScript = "leave" | "wait-api";
 
 export function scriptPath(script: NodeScript): string {
     return path.join(__dirname, "scripts", `${script}.sh`);

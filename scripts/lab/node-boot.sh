@@ -5,7 +5,10 @@
 #       `ip netns exec` leaves out of the sysfs it mounts) with a subtree /<host name> for the
 #       whole host, the kernel tunables the kubelet sets, and the preloaded images in view;
 #   node-boot.sh late <host name>
-#       after them: IPv4 forwarding in the host's network namespace, containerd, and the
+#       after them: IPv4 forwarding in the host's network namespace, the pods' route to the
+#       `kubernetes` Service (the lab's stand-in for kube-proxy: a DNAT of the Service's address
+#       to the host's own API server, from /etc/haplane-lab/service-route.json, which
+#       nodeFiles.ts writes with the pod network's CNI configuration), containerd, and the
 #       preloaded images imported into it (once per host).
 # The host's processes live in /<host name>/host of every cgroup hierarchy, the kubelet's pods
 # under /<host name>/kubepods (its cgroup root, /etc/default/kubelet), so a host's memory and
@@ -63,6 +66,11 @@ early() {
 late() {
     local name=$1
     sysctl -qw net.ipv4.ip_forward=1
+    local route=/etc/haplane-lab/service-route.json to
+    to="$(jq -r '"\(.apiServer):\(.apiServerPort)"' "$route")"
+    # -C first: a restarted host keeps its network namespace and so its rule.
+    local rule=(PREROUTING -d "$(jq -r .serviceIp "$route")/32" -p tcp --dport "$(jq -r .servicePort "$route")" -j DNAT --to-destination "$to")
+    iptables -t nat -C "${rule[@]}" 2>/dev/null || iptables -t nat -A "${rule[@]}"
     mkdir -p /var/log/haplane-lab /run/containerd /etc/cni/net.d
     setsid containerd --config /etc/containerd/config.toml >>/var/log/haplane-lab/containerd.log 2>&1 </dev/null &
     local i

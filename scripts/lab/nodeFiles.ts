@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { LabHost } from "./hosts/layout";
 
 const NODE_DIR = path.join(__dirname, "node");
 /** Controllers (and the named hierarchy) under which node-boot.sh makes /<host name>. */
@@ -26,8 +27,47 @@ function copy(from: string, to: string, mode = 0o644): void {
     fs.chmodSync(to, mode);
 }
 
+/** The lab's pod network: each host's pods in a /24 of the stacks' pod subnet (10.244.0.0/16). */
+export function podSubnetOf(hostIndex: number): string {
+    return `10.244.${hostIndex}.0/24`;
+}
+/** The `kubernetes` Service's address: the first of the stacks' service subnet (10.96.0.0/12). */
+export const KUBERNETES_SERVICE_IP = "10.96.0.1";
+
+/**
+ * The lab's stand-in for a CNI and kube-proxy (which cannot run here): a bridge with the host's
+ * pods on it, so the Node is Ready and ordinary pods run, and what node-boot.sh needs to send
+ * the pods' connections to the `kubernetes` Service to the host's own API server. Pods reach
+ * pods on their own host only; nothing in the lab needs more.
+ */
+function podNetwork(host: LabHost): { conflist: object; serviceRoute: object } {
+    return {
+        conflist: {
+            cniVersion: "0.4.0",
+            name: "haplane-lab",
+            plugins: [
+                {
+                    type: "bridge",
+                    bridge: "cni0",
+                    isGateway: true,
+                    ipMasq: false,
+                    hairpinMode: true,
+                    ipam: { type: "host-local", ranges: [[{ subnet: podSubnetOf(host.index) }]], routes: [{ dst: "0.0.0.0/0" }] },
+                },
+            ],
+        },
+        serviceRoute: { serviceIp: KUBERNETES_SERVICE_IP, servicePort: 443, apiServer: host.address, apiServerPort: 6443 },
+    };
+}
+
 /** Writes what a node's /etc holds into `etc` (a copy of the machine's /etc being made). */
-export function writeNodeEtc(etc: string, hostName: string): void {
+export function writeNodeEtc(etc: string, host: LabHost): void {
+    const hostName = host.name;
+    const network = podNetwork(host);
+    fs.mkdirSync(path.join(etc, "cni", "net.d"), { recursive: true });
+    fs.writeFileSync(path.join(etc, "cni", "net.d", "10-haplane-lab.conflist"), `${JSON.stringify(network.conflist, null, 2)}\n`);
+    fs.mkdirSync(path.join(etc, "haplane-lab"), { recursive: true });
+    fs.writeFileSync(path.join(etc, "haplane-lab", "service-route.json"), `${JSON.stringify(network.serviceRoute, null, 2)}\n`);
     copy(path.join(NODE_DIR, "containerd.toml"), path.join(etc, "containerd", "config.toml"));
     copy(path.join(NODE_DIR, "kubelet.service"), path.join(etc, "systemd", "system", "kubelet.service"));
     copy(path.join(NODE_DIR, "kubelet.service.d", "10-kubeadm.conf"), path.join(etc, "systemd", "system", "kubelet.service.d", "10-kubeadm.conf"));

@@ -12,7 +12,11 @@ export interface Prerequisite {
     debianPackage: string;
     /** Who calls it, so a reader can tell why it is here. */
     usedBy: string;
+    /** Where it is looked for, when not on the hosts' PATH. */
+    searchPath?: string;
 }
+
+const CNI_BIN_DIR = "/usr/lib/cni";
 
 export const LAB_PREREQUISITES: readonly Prerequisite[] = [
     { command: "ip", debianPackage: "iproute2", usedBy: "the lab's namespaces, veths and bridge; detect-interface.sh" },
@@ -41,31 +45,39 @@ export const LAB_PREREQUISITES: readonly Prerequisite[] = [
     { command: "conntrack", debianPackage: "conntrack", usedBy: "kubeadm's preflight (a required command)" },
     { command: "iptables", debianPackage: "iptables", usedBy: "kubeadm's preflight and the kubelet" },
     { command: "nsenter", debianPackage: "util-linux", usedBy: "kubeadm's preflight (a required command)" },
+    // The CNI plugins containerd runs from its bin_dir (scripts/lab/node/containerd.toml).
+    { command: "bridge", debianPackage: "containernetworking-plugins", usedBy: "each node's pod network (nodeFiles.ts)", searchPath: CNI_BIN_DIR },
+    { command: "host-local", debianPackage: "containernetworking-plugins", usedBy: "the pod network's addresses", searchPath: CNI_BIN_DIR },
+    { command: "loopback", debianPackage: "containernetworking-plugins", usedBy: "every pod's lo (containerd)", searchPath: CNI_BIN_DIR },
 ];
 
 /** The lab hosts' PATH (host-init.sh) without /usr/local, which the lab mounts over inside hosts. */
 export const HOST_PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
 function executableOn(command: string, searchPath: string): boolean {
-    for (const dir of searchPath.split(":").filter(Boolean)) {
-        try {
-            fs.accessSync(path.join(dir, command), fs.constants.X_OK);
-            if (fs.statSync(path.join(dir, command)).isFile()) return true;
-        } catch {
-            // not in this directory
-        }
+    return searchPath
+        .split(":")
+        .filter(Boolean)
+        .some((dir) => isExecutableFile(path.join(dir, command)));
+}
+
+function isExecutableFile(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
     }
-    return false;
 }
 
 /** The prerequisites with no executable on `searchPath`. */
 export function missingPrerequisites(searchPath = HOST_PATH, wanted: readonly Prerequisite[] = LAB_PREREQUISITES): Prerequisite[] {
-    return wanted.filter((p) => !executableOn(p.command, searchPath));
+    return wanted.filter((p) => !executableOn(p.command, p.searchPath ?? searchPath));
 }
 
 /** One line: what is missing, which package has it, and the command that installs them all. */
 export function formatMissing(missing: readonly Prerequisite[]): string {
-    const named = missing.map((p) => `${p.command} (Debian package ${p.debianPackage})`);
+    const named = missing.map((p) => `${p.searchPath ? path.join(p.searchPath, p.command) : p.command} (Debian package ${p.debianPackage})`);
     const packages = [...new Set(missing.map((p) => p.debianPackage))];
     return `the lab needs ${named.join(", ")}, not found in ${HOST_PATH}; install with: apt-get install -y ${packages.join(" ")}`;
 }

@@ -101,18 +101,43 @@ build_command() {
   fi
 }
 
-# --- kubernetes provider (optional) ----------------------------------------------------------
+# --- kubernetes provider -------------------------------------------------------------------
+# tools/kubernetes-provider-build serves the provider of the pinned provider/v4 module with
+# the two embedded files its go:generate step writes (absent from the module zip). The wrapper
+# is copied to work/ with the module's schema.json and terraform-mapping.json, the module's own
+# generate.go writes the embedded files with the release's version, then the wrapper builds.
+# Installed, like the command provider, as a plugin of the toolchain's PULUMI_HOME.
+kubernetes_wrapper_hash() {
+  (cd "$KUBERNETES_SRC" && sha256sum go.mod go.sum main.go | sha256sum | cut -c1-16)
+}
+
 build_kubernetes() {
-  local key="kubernetes $KUBERNETES_VERSION $KUBERNETES_MODULE_VERSION $GO_VERSION"
-  if up_to_date kubernetes "$key" pulumi-resource-kubernetes; then
-    log "pulumi-resource-kubernetes $KUBERNETES_VERSION: up to date"; return
+  local key; key="kubernetes $KUBERNETES_VERSION $KUBERNETES_MODULE_VERSION src:$(kubernetes_wrapper_hash) $GO_VERSION"
+  local out="$PROVIDERS/pulumi-resource-kubernetes"
+  if up_to_date kubernetes "$key" "$out"; then
+    log "pulumi-resource-kubernetes $KUBERNETES_VERSION: up to date"
+  else
+    local dir; dir="$(module_dir "$KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")"
+    if [[ -z "$dir" ]]; then
+      MISSING+=("kubernetes provider $KUBERNETES_VERSION: $KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")
+      return
+    fi
+    local src="$WORK/kubernetes-provider-$KUBERNETES_VERSION"
+    copy_module "$KUBERNETES_SRC" "$src"
+    install -m 644 "$dir"/cmd/pulumi-resource-kubernetes/{generate.go,schema.json,terraform-mapping.json} "$src/"
+    # -mod=readonly: the build never rewrites the committed go.mod and go.sum.
+    timed "pulumi-resource-kubernetes-$KUBERNETES_VERSION" bash -c '
+      cd "$1" && export CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
+      VERSION="$3" go run generate.go && rm generate.go schema.json terraform-mapping.json
+      go build -trimpath -ldflags "-s -w -X $4/pkg/version.Version=$3" -o "$2" .
+    ' _ "$src" "$out" "$KUBERNETES_VERSION" "$KUBERNETES_MODULE"
+    echo "$key" >"$STAMPS/kubernetes"
   fi
-  local dir; dir="$(module_dir "$KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")"
-  if [[ -z "$dir" ]]; then
-    MISSING+=("kubernetes provider $KUBERNETES_VERSION: $KUBERNETES_MODULE@$KUBERNETES_MODULE_VERSION")
-    return
+  local installed="$PULUMI_HOME/plugins/resource-kubernetes-v$KUBERNETES_VERSION/pulumi-resource-kubernetes"
+  if ! cmp -s "$out" "$installed"; then
+    "$BIN/pulumi" plugin install resource kubernetes "$KUBERNETES_VERSION" --file "$out" --reinstall \
+      >"$LOGS/kubernetes-plugin-install.log" 2>&1 \
+      || { cat "$LOGS/kubernetes-plugin-install.log" >&2; die "pulumi plugin install of the kubernetes provider failed"; }
+    log "installed plugin resource kubernetes $KUBERNETES_VERSION into $PULUMI_HOME"
   fi
-  # Not written yet, as the module cannot be had: it needs sdk/ beside provider/ (replace
-  # sdk/v4 => ../sdk) and `VERSION=4.32.0 go generate` before the build.
-  die "kubernetes provider: the module is now served, but its build is not implemented yet"
 }

@@ -70,7 +70,11 @@ IMAGE_TIME=2025-05-15T09:05:02Z
 ACTIONLINT_MODULE=github.com/rhysd/actionlint/cmd/actionlint
 ACTIONLINT_VERSION=v1.7.12
 
-# Kubernetes provider 4.32.0: likewise untagged as a module, commit a03ff6ba58d2.
-KUBERNETES_VERSION=4.32.0
+# Kubernetes provider: the only version of github.com/pulumi/pulumi-kubernetes/provider/v4 the
+# proxy serves (the module is untagged; this pseudo-version is the commit of tag v4.25.0), so
+# @pulumi/kubernetes is pinned to 4.25.0 on npm, the release that asks for this plugin. The
+# wrapper module tools/kubernetes-provider-build pins it (go.mod, go.sum).
+KUBERNETES_VERSION=4.25.0
 KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
-KUBERNETES_MODULE_VERSION=v4.0.0-20260608201737-a03ff6ba58d2
+KUBERNETES_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+KUBERNETES_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../tools/kubernetes-provider-build" && pwd)"

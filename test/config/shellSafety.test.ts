@@ -40,6 +40,13 @@ const FIXTURES: Record<string, Record<string, unknown>> = {
         controlPlane: { replicas: [{ name: "cp-b", zone: "europe-west1-b" }, { name: "cp-c", zone: "europe-west1-c" }, { name: "cp-d", zone: "europe-west1-d" }], ...cpExtras },
         etcd: { topology: "stacked" },
         endpoint: { port: 6443, internal: false, dns: { managedZone: "example", name: "api.prod.example.com", ttl: 30 } },
+        addons: {
+            workerNodes: 3,
+            profiles: [
+                { preset: "custom", namespace: "my-system", deployments: [{ name: "my-controller", container: "manager" }], requests: { cpu: "100m", memory: "64Mi" }, antiAffinity: "required" },
+                { preset: "linkerd", namespace: "linkerd", deployments: [{ name: "linkerd-identity" }] },
+            ],
+        },
     },
     "gce count": {
         ...common,

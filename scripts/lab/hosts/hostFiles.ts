@@ -68,7 +68,7 @@ export function makeEtc(h: LabHost, dir: string): void {
         // /var/log/haplane-lab/keepalived.log.
         fs.writeFileSync(keepalived, '# haplane lab host: log to the console (/var/log/haplane-lab/keepalived.log)\nDAEMON_ARGS="--log-console --log-detail"\n');
     }
-    writeNodeEtc(tmp, h.name);
+    writeNodeEtc(tmp, h);
     fs.renameSync(tmp, etc);
 }
 
