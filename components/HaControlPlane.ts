@@ -49,8 +49,8 @@ export class HaControlPlane extends pulumi.ComponentResource {
     readonly loadBalancer?: LoadBalancer;
     readonly etcd: EtcdCluster;
     readonly externalEtcd?: ExternalEtcdCluster;
-    /** A Kubernetes provider for this cluster, usable once its API serves; undefined with kubeadm.dryRun. */
-    readonly provider?: k8s.Provider;
+    private clusterProvider?: k8s.Provider;
+    private readonly makeProvider?: () => k8s.Provider;
     /** The in-cluster HA profiles applied (CoreDNS's first), by name. */
     readonly inClusterHa: InClusterHa[] = [];
 
@@ -138,11 +138,11 @@ export class HaControlPlane extends pulumi.ComponentResource {
         this.clusterCaCertificate = access?.caCertificate ?? pulumi.output<string | undefined>(undefined);
         this.kubeconfigExpires = access?.expires ?? pulumi.output<string | undefined>(undefined);
         if (access) {
-            this.provider = clusterProvider({ apiServerUrl: this.apiServerUrl, kubeconfig: access.kubeconfig, caCertificate: access.caCertificate, parent: this });
+            this.makeProvider = () => clusterProvider({ apiServerUrl: this.apiServerUrl, kubeconfig: access.kubeconfig, caCertificate: access.caCertificate, parent: this });
             // Through the provider only, not after every member: a break-glass destroy of one
             // replica must not reach them. Replicas that find no node yet wait for the joins.
             for (const profile of haProfiles(config, replicas.length)) {
-                this.inClusterHa.push(new InClusterHa(profile.name, { profile, provider: this.provider }, { parent: this }));
+                this.inClusterHa.push(new InClusterHa(profile.name, { profile, provider: this.provider! }, { parent: this }));
             }
         }
         this.replicas = pulumi.all(
@@ -165,6 +165,16 @@ export class HaControlPlane extends pulumi.ComponentResource {
             clusterCaCertificate: this.clusterCaCertificate,
             kubeconfigExpires: this.kubeconfigExpires,
         });
+    }
+
+    /**
+     * A Kubernetes provider for this cluster (its admin kubeconfig), whose first use waits until
+     * the API answers /readyz through the endpoint; undefined with kubeadm.dryRun. Declared on
+     * first use: a stack with no Kubernetes resources has neither the provider nor the wait.
+     */
+    get provider(): k8s.Provider | undefined {
+        if (!this.clusterProvider && this.makeProvider) this.clusterProvider = this.makeProvider();
+        return this.clusterProvider;
     }
 
     /** External etcd runs on hosts of its own when the stack lists them, else on the control-plane hosts. */

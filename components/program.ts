@@ -4,9 +4,14 @@ import { HaControlPlane } from "./HaControlPlane";
 import { loadStackConfig } from "./config/load";
 import { platformFor } from "./platform";
 
-export function haplaneProgram() {
+/**
+ * `declare` adds the program's own resources on the cluster, e.g. Kubernetes objects through
+ * `cluster.provider` (README, "Using the cluster").
+ */
+export function haplaneProgram(declare?: (cluster: HaControlPlane) => void) {
     const { config, sshPrivateKey } = loadStackConfig();
     const cluster = new HaControlPlane(config.clusterName, { config, platform: platformFor(config.platform), sshPrivateKey });
+    declare?.(cluster);
     return {
         apiServerUrl: cluster.apiServerUrl,
         endpointAddress: cluster.endpointAddress,

@@ -26,6 +26,8 @@ export interface LabTuning {
     /** keepalived's VRRP advertisement interval (the platform's default is 0.2 s). */
     advertIntervalSeconds?: number;
     leaderElection?: LeaderElectionTiming;
+    /** The `addons` section (in-cluster HA); left out, the stack's defaults (CoreDNS HA from 3 replicas). */
+    addons?: Record<string, unknown>;
 }
 
 export interface LabStackOptions extends LabTuning {
@@ -56,6 +58,8 @@ export function labStackSettings(replicas: LabHost[], options: LabStackOptions):
             // The interface is detected on each host from its route to the VIP.
             keepalived: { enabled: true, advertIntervalSeconds: options.advertIntervalSeconds ?? 0.2 },
         },
+        // Always written, so that a step without profiles drops those of the step before.
+        addons: options.addons ?? {},
         apiCidrs: ["198.18.0.0/24"],
         adminCidrs: ["198.18.0.0/24"],
         ssh: { user: "root", publicKey: options.publicKey, dialErrorLimit: 3, perDialTimeoutSeconds: 5 },

@@ -19,6 +19,8 @@ export interface PlannedResource {
         additionalSecretOutputs: string[];
         /** URNs the resource had before (its `aliases`); absent in plans recorded before they were. */
         aliases?: string[];
+        /** The explicit provider's reference (`<urn>::<id>`), when it has one. */
+        provider?: string;
     };
 }
 
@@ -118,6 +120,7 @@ export async function evaluate(options: EvaluateOptions, program: () => Record<s
                         ignoreChanges: req.getIgnorechangesList(),
                         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                         aliases: aliasUrns(req, options),
+                        ...(req.getProvider() ? { provider: req.getProvider() as string } : {}),
                     },
                 });
             }

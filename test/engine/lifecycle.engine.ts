@@ -39,6 +39,8 @@ async function newCluster(label: string) {
         apiCidrs: ["198.18.0.0/24"],
         adminCidrs: ["198.18.0.0/24"],
         ssh: { user: "root", port: SSH_PORT, publicKey: hosts.clientPublicKey, dialErrorLimit: 2, perDialTimeoutSeconds: 2 },
+        // No API server answers on stand-in hosts: no in-cluster objects (so no provider either).
+        addons: { ha: false },
     });
     const events = new EventLog(path.join(standinDir, "events.log"));
     const listing = (folder: string) => (fs.existsSync(path.join(standinDir, folder)) ? fs.readdirSync(path.join(standinDir, folder)).sort() : []);

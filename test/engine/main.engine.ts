@@ -35,6 +35,11 @@ describe("engine: real preview of the main program", function () {
             for (const name of [`${host}-release`, `${host}-removal`, `${host}-vip-handover`]) assert.ok(ops.create.includes(`command:local:Command::${name}`), name);
         }
         assert.ok(ops.create.includes("command:remote:Command::cp-2-ticket"));
+        // The cluster's Kubernetes provider (the plugin the toolchain builds) and CoreDNS's HA
+        // objects, which it applies once the API answers.
+        for (const name of ["command:local:Command::api-ready", "kubernetes:apps/v1:DeploymentPatch::coredns-coredns", "kubernetes:policy/v1:PodDisruptionBudget::coredns-coredns"]) {
+            assert.ok(ops.create.includes(name), `${name} in\n${ops.create.join("\n")}`);
+        }
         assert.ok(!diff.includes("preview-only"), "the SSH key stays secret in the preview");
     });
 });

@@ -1,7 +1,8 @@
 // A real Kubernetes control plane from the main program, on the lab hosts, with the real
 // Pulumi engine: kubeadm init and join for real, kubelets running the static Pods kubeadm
 // writes. The stacked lab stack (kubeadm's etcd: the membership path the clouds run) walks
-// 1 -> 3 -> 5 -> 3 (two middle replicas removed by name) -> a cut-off replica replaced in its
+// 1 -> 3 (CoreDNS made HA, its budget tested with evictions; the linkerd and knative-serving
+// presets applied to stand-ins and dropped again) -> 5 -> 3 (two middle replicas removed by name) -> a cut-off replica replaced in its
 // failure domain -> 1, with its leader election retuned at 3 (every running member's controllers
 // re-rendered, and later joiners taking the stored setting); the external-etcd stack walks
 // 1 -> 3 -> 1. After every step:
@@ -27,10 +28,13 @@ import { cutOff, LAB_DIR, LabHost, labDown, labSsh, labStatus, labUp } from "../
 import { KubeProbeHandle, startKubeProbe, stopKubeProbe } from "../../scripts/lab/kubeProbe";
 import { hostCgroups, hostCpuNanos, hostMemory } from "../../scripts/lab/nodeFiles";
 import { KubeClient, loadKubeconfig } from "../../scripts/lab/kube";
-import { LAB_VIP, LabTopology, LeaderElectionTiming, rackOf } from "../../scripts/lab/stack";
+import { LAB_VIP, labStackSettings, LabTopology, LeaderElectionTiming, rackOf } from "../../scripts/lab/stack";
+import { checkCoreDnsHa, checkPresets, installAndRead, plannedPresetObjects } from "./inClusterHa";
 import { DEFAULT_LEADER_ELECTION } from "../../components/config/schema";
 
 const VIP_URL = `https://${LAB_VIP}:6443`;
+/** A well-formed key for planning only (the stack's own key is the lab's). */
+const PLANNING_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 planning@lab";
 /** What a released host may still run: the container runtime is the host's own, like its sshd. */
 const CONTROL_PLANE_PROCESSES = ["keepalived", "haproxy", "etcd", "kubelet", "kube-apiserver"];
 
@@ -228,6 +232,8 @@ class Walk {
     readonly figures: string[] = [];
     /** The stack's leader election from now on (haplane's default unless a step retunes it). */
     leaderElection?: LeaderElectionTiming;
+    /** The stack's `addons` from now on (its defaults unless a step sets them). */
+    addons?: Record<string, unknown>;
     constructor(readonly topology: LabTopology) {}
 
     /** CPU time of every lab host so far, ns. */
@@ -246,7 +252,7 @@ class Walk {
         const cpuBefore = this.cpu();
         let failure: unknown;
         try {
-            this.lab.deploy(replicas, { leaderElection: this.leaderElection });
+            this.lab.deploy(replicas, { leaderElection: this.leaderElection, addons: this.addons });
         } catch (e) {
             failure = e;
         }
@@ -307,6 +313,20 @@ class Walk {
 walk("stacked", 6, (ctx) => {
     it("founds a one-replica control plane", async () => ctx.step("1", ctx.byName("1")));
     it("grows to 3", async () => ctx.step("1 -> 3", ctx.byName("1", "2", "3")));
+    it("runs CoreDNS highly available from 3 replicas: on 3 nodes, its budget refusing a second eviction (429)", async () => {
+        ctx.figures.push(`CoreDNS HA: ${await checkCoreDnsHa(ctx.kubeconfig!)}`);
+    });
+    it("patches the linkerd and knative-serving presets' Deployments in place: exactly the named fields, replicas on distinct nodes", async () => {
+        const addons = { profiles: [{ preset: "linkerd", onControlPlane: true }, { preset: "knative-serving", onControlPlane: true }] };
+        const replicas = ctx.byName("1", "2", "3");
+        const planned = plannedPresetObjects(labStackSettings(replicas, { publicKey: PLANNING_KEY, addons }), replicas.length);
+        const before = await installAndRead(ctx.kubeconfig!, planned);
+        ctx.addons = addons;
+        await ctx.step("3, in-cluster HA profiles linkerd and knative-serving", replicas);
+        for (const line of await checkPresets(ctx.kubeconfig!, planned, before)) ctx.figures.push(`  ${line}`);
+        // The following steps run without the profiles (3 -> 1 could not meet their anti-affinity).
+        ctx.addons = undefined;
+    });
     it("retunes leader election on every running member", async () => {
         ctx.leaderElection = { leaseDurationSeconds: 12, renewDeadlineSeconds: 9, retryPeriodSeconds: 2 };
         await ctx.step("3, leader election 12/9/2 s", ctx.byName("1", "2", "3"));

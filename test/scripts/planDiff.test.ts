@@ -68,8 +68,9 @@ describe("plan diff", function () {
     it("1 -> 3: two replicas added by name and zone, the address moves to the load balancer, joins one at a time", () => {
         const { md, rules, review } = compare(plans.one, plans.three);
         assert.deepEqual(rules, []);
-        assert.match(md, /^\*\*27 to create, 2 to update, 0 to delete, 0 to replace\*\*$/m);
-        // CoreDNS is made HA from three replicas on: its patch and budget under InClusterHa.
+        assert.match(md, /^\*\*29 to create, 2 to update, 0 to delete, 0 to replace\*\*$/m);
+        // CoreDNS is made HA from three replicas on: its patch and budget under InClusterHa,
+        // through the cluster's Kubernetes provider, declared once something uses it.
         assert.match(md, /^- \*\*create\*\* InClusterHa: `coredns`$/m);
         assert.match(md, /^- \*\*create\*\* DeploymentPatch: `coredns-coredns`$/m);
         assert.match(md, /^- \*\*create\*\* PodDisruptionBudget: `coredns-coredns`$/m);

@@ -25,7 +25,7 @@ export function namedReplicas(names: string[]) {
     return names.map((name, i) => ({ name, zone: ZONES[i % ZONES.length] }));
 }
 
-type PlanOptions = { endpointHolder?: EndpointHolder; keySecret?: boolean; revealSecrets?: boolean };
+type PlanOptions = { endpointHolder?: EndpointHolder; keySecret?: boolean; revealSecrets?: boolean; program?: () => Record<string, unknown> };
 
 /**
  * Plans are pure functions of config and options, and the same ones recur across tests: each
@@ -34,6 +34,8 @@ type PlanOptions = { endpointHolder?: EndpointHolder; keySecret?: boolean; revea
 const plans = new Map<string, Promise<Plan>>();
 
 export function plan(config: Record<string, unknown>, options: PlanOptions = {}): Promise<Plan> {
+    // A program of its own is evaluated every time (functions make no cache key).
+    if (options.program) return evaluatePlan(config, options).then(deepFreeze);
     const key = JSON.stringify([config, options]);
     if (!plans.has(key)) plans.set(key, evaluatePlan(config, options).then(deepFreeze));
     return plans.get(key)!;
@@ -52,7 +54,7 @@ async function evaluatePlan(config: Record<string, unknown>, options: PlanOption
     for (const [k, v] of Object.entries(config)) map[`haplane:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     map["haplane:sshPrivateKey"] = PRIVATE_KEY_VALUE;
     const secretKeys = options.keySecret === false ? [] : ["haplane:sshPrivateKey"];
-    return evaluate({ project: "haplane", stack: "test", config: map, secretKeys, endpointHolder: options.endpointHolder, revealSecrets: options.revealSecrets }, haplaneProgram);
+    return evaluate({ project: "haplane", stack: "test", config: map, secretKeys, endpointHolder: options.endpointHolder, revealSecrets: options.revealSecrets }, options.program ?? (() => haplaneProgram()));
 }
 
 export function withReplicas(replicas: unknown): Record<string, unknown> {
