@@ -51,7 +51,7 @@ export class HaControlPlane extends pulumi.ComponentResource {
     readonly externalEtcd?: ExternalEtcdCluster;
     private clusterProvider?: k8s.Provider;
     private readonly makeProvider?: () => k8s.Provider;
-    /** The in-cluster HA profiles applied (CoreDNS's first), by name. */
+    /** The in-cluster HA profiles applied, CoreDNS's first. */
     readonly inClusterHa: InClusterHa[] = [];
 
     constructor(name: string, args: HaControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
