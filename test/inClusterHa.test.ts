@@ -38,14 +38,14 @@ describe("in-cluster HA resources", () => {
 
     it("serve the program's own Kubernetes resources through HaControlPlane.provider, declared on first use", async () => {
         const program = () => haplaneProgram((cluster) => void new k8s.core.v1.Namespace("apps", {}, { provider: cluster.provider }));
-        const p = await plan({ ...withReplicas(namedReplicas(["a"])) }, { program });
+        const p = await plan({ ...withReplicas(namedReplicas(["a"])), addons: { ha: false } }, { program });
         const provider = find(p, K.provider, "cluster");
         assert.ok(find(p, "kubernetes:core/v1:Namespace", "apps").options.provider?.startsWith(`${provider.urn}::`));
         assert.ok(provider.dependsOn.includes(find(p, K.command, "api-ready").urn), "after /readyz through the endpoint");
     });
 
-    it("leave the provider out when nothing uses it (one replica, or addons.ha false)", async () => {
-        for (const p of [await plan(withReplicas(namedReplicas(["a"]))), await plan({ ...withReplicas(namedReplicas(["a", "b", "c"])), addons: { ha: false } })]) {
+    it("leave the provider out when nothing uses it (addons.ha false and no profiles)", async () => {
+        for (const p of [await plan({ ...withReplicas(namedReplicas(["a"])), addons: { ha: false } }), await plan({ ...withReplicas(namedReplicas(["a", "b", "c"])), addons: { ha: false } })]) {
             assert.deepEqual(ofType(p, K.provider), []);
             assert.equal(p.resources.filter((r) => r.name === "api-ready").length, 0);
             assert.equal(p.resources.filter((r) => r.type.startsWith("kubernetes:")).length, 0);

@@ -47,7 +47,10 @@ const profile = z.strictObject({
 });
 
 export const addons = z.strictObject({
-    /** CoreDNS in HA mode. Default: on with 3 or more replicas (off with kubeadm.dryRun). */
+    /**
+     * CoreDNS in HA mode. Default: from 3 replicas on, and held at kubeadm's shape below;
+     * false leaves CoreDNS to kubeadm (off with kubeadm.dryRun).
+     */
     ha: z.boolean().optional(),
     /** Nodes beyond the control plane that run ordinary pods (haplane does not create them). */
     workerNodes: z.number().int().min(0).max(5000).default(0),
@@ -62,9 +65,16 @@ interface AddonsShape {
     kubeadm: { dryRun: boolean };
 }
 
-/** Whether CoreDNS is made HA: `addons.ha`, else from 3 replicas on, never with a dry run. */
-export function coreDnsHa(cfg: AddonsShape, replicas: number): boolean {
-    return cfg.addons.ha ?? (replicas >= 3 && !cfg.kubeadm.dryRun);
+/**
+ * What haplane does with kubeadm's CoreDNS: `ha` (HA mode: `addons.ha`, or from 3 replicas),
+ * `kubeadm` (below 3 replicas by default: held at kubeadm's own shape, 2 replicas preferring
+ * distinct nodes, so that a shrink from HA mode updates CoreDNS in the run's updates rather than
+ * deleting haplane's patch while members leave), `untouched` (`addons.ha: false`, or no API
+ * server with kubeadm.dryRun).
+ */
+export function coreDnsMode(cfg: AddonsShape, replicas: number): "ha" | "kubeadm" | "untouched" {
+    if (cfg.kubeadm.dryRun || cfg.addons.ha === false) return "untouched";
+    return cfg.addons.ha === true || replicas >= 3 ? "ha" : "kubeadm";
 }
 
 /** Nodes a profile's pods may run on: the workers, and the control plane when allowed. */

@@ -1,6 +1,6 @@
 // The presets of the in-cluster HA profile (README, "In-cluster HA" says which releases each
 // fits), and every profile a stack applies, CoreDNS's first. Pure.
-import { AddonsConfig, coreDnsHa, ProfileConfig } from "../config/addons";
+import { AddonsConfig, coreDnsMode, ProfileConfig } from "../config/addons";
 import { HaDeployment, HaProfile, ObjectPatch, Requests } from "./inClusterHa";
 
 interface Preset {
@@ -61,13 +61,19 @@ export function presetDeployments(preset: keyof typeof PRESETS): string[] {
     return Object.keys(PRESETS[preset].known);
 }
 
-/** CoreDNS as kubeadm installs it, with its own requests (100m, 70Mi) now held by haplane. */
-export function coreDnsProfile(replicas: number): HaProfile {
+/** kubeadm's own replica count for CoreDNS. */
+export const KUBEADM_COREDNS_REPLICAS = 2;
+
+/**
+ * CoreDNS as kubeadm installs it, with its own requests (100m, 70Mi) now held by haplane: in HA
+ * mode at `replicas` on distinct nodes, else at kubeadm's 2 replicas preferring distinct nodes.
+ */
+export function coreDnsProfile(mode: "ha" | "kubeadm", replicas: number): HaProfile {
     return {
         name: "coredns",
         namespace: "kube-system",
-        replicas,
-        antiAffinity: "required",
+        replicas: mode === "ha" ? replicas : KUBEADM_COREDNS_REPLICAS,
+        antiAffinity: mode === "ha" ? "required" : "preferred",
         // kubeadm's CoreDNS tolerates the control plane already (tolerations are one atomic list).
         onControlPlane: false,
         deployments: [{ name: "coredns", containers: [{ name: "coredns", requests: { cpu: "100m", memory: "70Mi" } }] }],
@@ -96,10 +102,11 @@ function userProfile(p: ProfileConfig): HaProfile {
 }
 
 /**
- * Every profile of a stack: CoreDNS when it is made HA, at min(3, schedulable nodes) replicas
- * (it runs on the control plane and the workers), then the user's.
+ * Every profile of a stack: CoreDNS's unless left to kubeadm (in HA mode at min(3, schedulable
+ * nodes) replicas: it runs on the control plane and the workers), then the user's.
  */
 export function haProfiles(cfg: { addons: AddonsConfig; kubeadm: { dryRun: boolean } }, replicas: number): HaProfile[] {
-    const dns = coreDnsHa(cfg, replicas) ? [coreDnsProfile(Math.min(3, replicas + cfg.addons.workerNodes))] : [];
+    const mode = coreDnsMode(cfg, replicas);
+    const dns = mode === "untouched" ? [] : [coreDnsProfile(mode, Math.min(3, replicas + cfg.addons.workerNodes))];
     return [...dns, ...cfg.addons.profiles.map(userProfile)];
 }

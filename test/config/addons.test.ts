@@ -1,7 +1,7 @@
 // The `addons` section: CoreDNS HA on by default from three replicas, the profiles' rules, and
 // Linkerd's three-node caveat refused with a way to relax it; every error names its key.
 import { strict as assert } from "assert";
-import { coreDnsHa } from "../../components/config/addons";
+import { coreDnsMode } from "../../components/config/addons";
 import { parseStackConfig } from "../../components/config/parse";
 import { rejects } from "../support/configErrors";
 import { baseConfig, namedReplicas, withReplicas } from "../support/stacks";
@@ -9,13 +9,14 @@ import { baseConfig, namedReplicas, withReplicas } from "../support/stacks";
 const withAddons = (addons: Record<string, unknown>, replicas = 3) => ({ ...withReplicas(namedReplicas(["a", "b", "c", "d", "e"].slice(0, replicas))), addons });
 
 describe("addons config", () => {
-    it("makes CoreDNS HA by default from three replicas, not at one, never with a kubeadm dry run", () => {
+    it("makes CoreDNS HA by default from three replicas, holds kubeadm's shape below, leaves it alone when off or dry-run", () => {
         const three = parseStackConfig(baseConfig());
-        assert.equal(coreDnsHa(three, 3), true);
-        assert.equal(coreDnsHa(three, 1), false);
-        assert.equal(coreDnsHa({ ...three, kubeadm: { ...three.kubeadm, dryRun: true } }, 3), false);
-        assert.equal(coreDnsHa({ ...three, addons: { ...three.addons, ha: false } }, 3), false);
-        assert.equal(coreDnsHa({ ...three, addons: { ...three.addons, ha: true } }, 1), true);
+        assert.equal(coreDnsMode(three, 3), "ha");
+        assert.equal(coreDnsMode(three, 5), "ha");
+        assert.equal(coreDnsMode(three, 1), "kubeadm");
+        assert.equal(coreDnsMode({ ...three, kubeadm: { ...three.kubeadm, dryRun: true } }, 3), "untouched");
+        assert.equal(coreDnsMode({ ...three, addons: { ...three.addons, ha: false } }, 3), "untouched");
+        assert.equal(coreDnsMode({ ...three, addons: { ...three.addons, ha: true } }, 1), "ha");
         assert.deepEqual(three.addons, { workerNodes: 0, profiles: [] });
     });
 

@@ -342,6 +342,10 @@ walk("stacked", 6, (ctx) => {
 });
 
 walk("external", 3, (ctx) => {
+    // CoreDNS is left to kubeadm here: external etcd's 1 -> 3 restarts the only API server
+    // (README, "Known limits"), and haplane's CoreDNS update would meet that outage. The
+    // stacked walk covers in-cluster HA.
+    ctx.addons = { ha: false };
     it("founds a one-replica control plane on external etcd", async () => ctx.step("1", ctx.byName("1")));
     it("grows to 3", async () => ctx.step("1 -> 3", ctx.byName("1", "2", "3")));
     it("shrinks to 1", async () => ctx.step("3 -> 1", ctx.byName("1")));

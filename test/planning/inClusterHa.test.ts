@@ -21,7 +21,12 @@ const get = (objects: PlannedObject[], kind: string, name: string) => {
 
 describe("in-cluster HA objects", () => {
     it("makes CoreDNS HA at min(3, schedulable nodes), with kubeadm's requests held by haplane", () => {
-        assert.deepEqual(profilesFor({}, 1), [], "off at one replica by default");
+        // Below three replicas: kubeadm's shape (2 replicas, preferring distinct nodes), held by
+        // haplane so that a shrink from HA mode is an update, not a delete while members leave.
+        const one = (get(objectsOf({}, 1), "Deployment", "coredns").body as Body).spec;
+        assert.equal(one.replicas, 2);
+        assert.equal(one.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution, undefined);
+        assert.ok(get(objectsOf({}, 1), "PodDisruptionBudget", "coredns-ha"));
         const dns = get(objectsOf({}), "Deployment", "coredns");
         const spec = (dns.body as Body).spec;
         assert.equal(dns.patch, true);

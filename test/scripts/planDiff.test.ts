@@ -68,12 +68,11 @@ describe("plan diff", function () {
     it("1 -> 3: two replicas added by name and zone, the address moves to the load balancer, joins one at a time", () => {
         const { md, rules, review } = compare(plans.one, plans.three);
         assert.deepEqual(rules, []);
-        assert.match(md, /^\*\*29 to create, 2 to update, 0 to delete, 0 to replace\*\*$/m);
-        // CoreDNS is made HA from three replicas on: its patch and budget under InClusterHa,
-        // through the cluster's Kubernetes provider, declared once something uses it.
-        assert.match(md, /^- \*\*create\*\* InClusterHa: `coredns`$/m);
-        assert.match(md, /^- \*\*create\*\* DeploymentPatch: `coredns-coredns`$/m);
-        assert.match(md, /^- \*\*create\*\* PodDisruptionBudget: `coredns-coredns`$/m);
+        assert.match(md, /^\*\*24 to create, 3 to update, 0 to delete, 0 to replace\*\*$/m);
+        // CoreDNS goes from kubeadm's shape (2 replicas, preferring distinct nodes) to HA mode:
+        // an update of haplane's patch, through the cluster's Kubernetes provider.
+        assert.match(md, /^- \*\*update\*\* DeploymentPatch `coredns-coredns`$/m);
+        assert.match(md, /^  - `spec\.replicas`: `2` -> `3`$/m);
         assert.equal(line(md, "Replicas"), `- Replicas 1 -> 3: adds \`b\` (${ZONES[1]}) and \`c\` (${ZONES[2]}); keeps \`a\``);
         assert.match(line(md, "Endpoint"), /^- Endpoint `[\d.]+` moves from node `a` to the load balancer in this run: the node releases it/);
         assert.match(line(md, "etcd"), /1 -> 3 members \(quorum 1 -> 2/);
