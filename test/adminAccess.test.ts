@@ -2,7 +2,7 @@
 // to end, none with kubeadm.dryRun, and read again from the new first replica when it leaves.
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { find, namedReplicas, plan, PRIVATE_KEY_VALUE, T, withReplicas } from "./support/stacks";
+import { dryRunOnprem, find, namedReplicas, plan, PRIVATE_KEY_VALUE, T, withReplicas } from "./support/stacks";
 
 describe("the stack's admin kubeconfig", () => {
     it("is read on the first replica after its init, kept secret, with the CA and the expiry in the open", async () => {
@@ -31,17 +31,7 @@ describe("the stack's admin kubeconfig", () => {
     });
 
     it("is absent when kubeadm only dry-runs", async () => {
-        const onprem = {
-            platform: "onprem",
-            clusterName: "lab",
-            kubernetesVersion: "1.32.4",
-            controlPlane: { replicas: [{ name: "h1", zone: "rack-a", address: "198.18.0.11" }] },
-            endpoint: { address: "198.18.0.100", port: 6443 },
-            kubeadm: { dryRun: true },
-            apiCidrs: ["198.18.0.0/24"],
-            adminCidrs: ["198.18.0.0/24"],
-            ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
-        };
+        const onprem = dryRunOnprem();
         const p = await plan(onprem);
         assert.equal(p.resources.filter((r) => r.name === "admin-kubeconfig").length, 0);
         assert.equal(p.outputs.kubeconfig, undefined);

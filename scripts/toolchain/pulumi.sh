@@ -70,6 +70,18 @@ build_nodejs_host() {
   echo "$fallback_key" >"$STAMPS/nodejs-host"
 }
 
+# Install a provider binary as plugin resource <name> <version> of the toolchain's PULUMI_HOME,
+# unless that very binary is installed already.
+install_plugin() { # name version binary
+  local name=$1 version=$2 out=$3
+  local installed="$PULUMI_HOME/plugins/resource-$name-v$version/pulumi-resource-$name"
+  cmp -s "$out" "$installed" && return 0
+  "$BIN/pulumi" plugin install resource "$name" "$version" --file "$out" --reinstall \
+    >"$LOGS/$name-plugin-install.log" 2>&1 \
+    || { cat "$LOGS/$name-plugin-install.log" >&2; die "pulumi plugin install of the $name provider failed"; }
+  log "installed plugin resource $name $version into $PULUMI_HOME"
+}
+
 # --- command provider ----------------------------------------------------------------------
 # Built from the repo; the stamp is keyed on a hash of its sources, so an edit rebuilds it.
 command_sources_hash() {
@@ -92,13 +104,7 @@ build_command() {
     ' _ "$COMMAND_SRC" "$out"
     echo "$key" >"$STAMPS/command"
   fi
-  local installed="$PULUMI_HOME/plugins/resource-command-v$COMMAND_VERSION/pulumi-resource-command"
-  if ! cmp -s "$out" "$installed"; then
-    "$BIN/pulumi" plugin install resource command "$COMMAND_VERSION" --file "$out" --reinstall \
-      >"$LOGS/command-plugin-install.log" 2>&1 \
-      || { cat "$LOGS/command-plugin-install.log" >&2; die "pulumi plugin install of the command provider failed"; }
-    log "installed plugin resource command $COMMAND_VERSION into $PULUMI_HOME"
-  fi
+  install_plugin command "$COMMAND_VERSION" "$out"
 }
 
 # --- kubernetes provider -------------------------------------------------------------------
@@ -133,11 +139,5 @@ build_kubernetes() {
     ' _ "$src" "$out" "$KUBERNETES_VERSION" "$KUBERNETES_MODULE"
     echo "$key" >"$STAMPS/kubernetes"
   fi
-  local installed="$PULUMI_HOME/plugins/resource-kubernetes-v$KUBERNETES_VERSION/pulumi-resource-kubernetes"
-  if ! cmp -s "$out" "$installed"; then
-    "$BIN/pulumi" plugin install resource kubernetes "$KUBERNETES_VERSION" --file "$out" --reinstall \
-      >"$LOGS/kubernetes-plugin-install.log" 2>&1 \
-      || { cat "$LOGS/kubernetes-plugin-install.log" >&2; die "pulumi plugin install of the kubernetes provider failed"; }
-    log "installed plugin resource kubernetes $KUBERNETES_VERSION into $PULUMI_HOME"
-  fi
+  install_plugin kubernetes "$KUBERNETES_VERSION" "$out"
 }

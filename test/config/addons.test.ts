@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import { coreDnsMode } from "../../components/config/addons";
 import { parseStackConfig } from "../../components/config/parse";
 import { rejects } from "../support/configErrors";
-import { baseConfig, namedReplicas, withReplicas } from "../support/stacks";
+import { baseConfig, dryRunOnprem, namedReplicas, withReplicas } from "../support/stacks";
 
 const withAddons = (addons: Record<string, unknown>, replicas = 3) => ({ ...withReplicas(namedReplicas(["a", "b", "c", "d", "e"].slice(0, replicas))), addons });
 
@@ -62,17 +62,7 @@ describe("addons config", () => {
     });
 
     it("refuses in-cluster objects when kubeadm only dry-runs (no API server, no kubeconfig)", () => {
-        const onprem = {
-            platform: "onprem",
-            clusterName: "lab",
-            kubernetesVersion: "1.32.4",
-            controlPlane: { replicas: [{ name: "h1", zone: "rack-a", address: "198.18.0.11" }] },
-            endpoint: { address: "198.18.0.100", port: 6443 },
-            kubeadm: { dryRun: true },
-            apiCidrs: ["198.18.0.0/24"],
-            adminCidrs: ["198.18.0.0/24"],
-            ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
-        };
+        const onprem = dryRunOnprem();
         rejects({ ...onprem, addons: { ha: true } }, "haplane:addons.ha", /needs a real control plane/);
         rejects({ ...onprem, addons: { workerNodes: 3, profiles: [{ preset: "linkerd" }] } }, "haplane:addons.profiles", /needs a real control plane/);
         assert.doesNotThrow(() => parseStackConfig(onprem));

@@ -100,3 +100,18 @@ export function transitiveDependents(p: Plan, urn: string): Set<string> {
     }
     return dependents;
 }
+
+/** An on-prem stack of one host whose kubeadm only dry-runs: no API server, no kubeconfig. */
+export function dryRunOnprem(): Record<string, unknown> {
+    return {
+        platform: "onprem",
+        clusterName: "lab",
+        kubernetesVersion: "1.32.4",
+        controlPlane: { replicas: [{ name: "h1", zone: "rack-a", address: "198.18.0.11" }] },
+        endpoint: { address: "198.18.0.100", port: 6443 },
+        kubeadm: { dryRun: true },
+        apiCidrs: ["198.18.0.0/24"],
+        adminCidrs: ["198.18.0.0/24"],
+        ssh: { user: "ops", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJl0uQ7 test" },
+    };
+}
